@@ -1,0 +1,4 @@
+module dev.panavisor.devices {
+    requires transitive dev.panavisor.vmm;
+    requires org.slf4j;
+}

@@ -1,0 +1,3 @@
+module dev.panavisor.firmware {
+    requires org.slf4j;
+}

@@ -1,0 +1,222 @@
+package dev.panavisor.kvm;
+
+import dev.panavisor.kvm.sys.Libc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The libc calls Panavisor makes, with errno captured at the call (the JVM may
+ * clobber errno before Java code could read it otherwise). Function addresses and
+ * descriptors come from the jextract bindings; only the errno-capturing linkage is
+ * built here. Failures throw {@link KvmException}; nothing here retries or hides EINTR
+ * except where noted, because callers decide what an interruption means.
+ */
+public final class Posix {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
+
+    static final MethodHandle OPEN = variadic("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
+    static final MethodHandle CLOSE = capturing(Libc.close$address(), Libc.close$descriptor());
+    /** ioctl(fd, request, long): the form used for scalar arguments and for KVM_RUN. */
+    static final MethodHandle IOCTL_LONG = variadic("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
+    static final MethodHandle IOCTL_PTR = variadic("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
+    static final MethodHandle MMAP = capturing(Libc.mmap$address(), Libc.mmap$descriptor());
+    static final MethodHandle MUNMAP = capturing(Libc.munmap$address(), Libc.munmap$descriptor());
+    static final MethodHandle MADVISE = capturing(Libc.madvise$address(), Libc.madvise$descriptor());
+    static final MethodHandle EVENTFD = capturing(Libc.eventfd$address(), Libc.eventfd$descriptor());
+    static final MethodHandle READ = capturing(Libc.read$address(), Libc.read$descriptor());
+    static final MethodHandle WRITE = capturing(Libc.write$address(), Libc.write$descriptor());
+    static final MethodHandle FTRUNCATE = capturing(Libc.ftruncate$address(), Libc.ftruncate$descriptor());
+    static final MethodHandle PTHREAD_SIGMASK = plain(Libc.pthread_sigmask$address(), Libc.pthread_sigmask$descriptor());
+    static final MethodHandle PTHREAD_KILL = plain(Libc.pthread_kill$address(), Libc.pthread_kill$descriptor());
+    static final MethodHandle PTHREAD_SELF = plain(Libc.pthread_self$address(), Libc.pthread_self$descriptor());
+    static final MethodHandle SIGTIMEDWAIT = capturing(Libc.sigtimedwait$address(), Libc.sigtimedwait$descriptor());
+    static final MethodHandle SYSCALL0 = variadic("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), 1);
+    private static final MethodHandle STRERROR = plain(Libc.strerror$address(), Libc.strerror$descriptor());
+
+    /** One capture buffer per thread; never touched by two threads at once. */
+    private static final ThreadLocal<MemorySegment> THREAD_CAPTURE =
+            ThreadLocal.withInitial(Posix::newCaptureState);
+
+    private Posix() {}
+
+    /** A fresh errno capture buffer for a caller that wants its own (e.g. a vCPU's hot path). */
+    public static MemorySegment newCaptureState() {
+        return Arena.ofAuto().allocate(CAPTURE_LAYOUT);
+    }
+
+    static int errno(MemorySegment capture) {
+        return (int) ERRNO.get(capture, 0L);
+    }
+
+    static MemorySegment capture() {
+        return THREAD_CAPTURE.get();
+    }
+
+    private static MethodHandle capturing(MemorySegment address, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(address, fd, CAPTURE);
+    }
+
+    private static MethodHandle plain(MemorySegment address, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(address, fd);
+    }
+
+    private static MethodHandle variadic(String name, FunctionDescriptor fd, int firstVariadic) {
+        MemorySegment address = LINKER.defaultLookup().findOrThrow(name);
+        return LINKER.downcallHandle(address, fd, CAPTURE, Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.reinterpret(256).getString(0, StandardCharsets.UTF_8);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int open(String path, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment c = capture();
+            int fd = (int) OPEN.invokeExact(c, a.allocateFrom(path), flags, 0);
+            if (fd < 0) throw new KvmException("open(" + path + ")", errno(c));
+            return fd;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void close(int fd) {
+        try {
+            MemorySegment c = capture();
+            int r = (int) CLOSE.invokeExact(c, fd);
+            // EINTR on close still releases the fd on Linux; retrying could close someone else's.
+            if (r < 0 && errno(c) != Errno.EINTR) throw new KvmException("close(" + fd + ")", errno(c));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ioctl with a scalar argument; returns the non-negative result or throws naming {@code name}. */
+    public static int ioctl(int fd, long request, long arg, String name) {
+        try {
+            MemorySegment c = capture();
+            int r = (int) IOCTL_LONG.invokeExact(c, fd, request, arg);
+            if (r < 0) throw new KvmException("ioctl(" + name + ")", errno(c));
+            return r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ioctl with a pointer argument; returns the non-negative result or throws naming {@code name}. */
+    public static int ioctl(int fd, long request, MemorySegment arg, String name) {
+        int r = ioctlNoThrow(fd, request, arg);
+        if (r < 0) throw new KvmException("ioctl(" + name + ")", -r);
+        return r;
+    }
+
+    /** ioctl with a pointer argument returning {@code -errno} instead of throwing, for callers that branch on errno. */
+    public static int ioctlNoThrow(int fd, long request, MemorySegment arg) {
+        try {
+            MemorySegment c = capture();
+            int r = (int) IOCTL_PTR.invokeExact(c, fd, request, arg);
+            return r < 0 ? -errno(c) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long mmap(long length, int prot, int flags, int fd, long offset, String what) {
+        try {
+            MemorySegment c = capture();
+            MemorySegment p = (MemorySegment) MMAP.invokeExact(c, MemorySegment.NULL, length, prot, flags, fd, offset);
+            if (p.address() == -1L) throw new KvmException("mmap(" + what + ", " + length + " bytes)", errno(c));
+            return p.address();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void munmap(long address, long length) {
+        try {
+            MemorySegment c = capture();
+            int r = (int) MUNMAP.invokeExact(c, MemorySegment.ofAddress(address), length);
+            if (r < 0) throw new KvmException("munmap", errno(c));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void madvise(MemorySegment range, int advice) {
+        try {
+            MemorySegment c = capture();
+            int r = (int) MADVISE.invokeExact(c, range, range.byteSize(), advice);
+            if (r < 0) throw new KvmException("madvise(" + advice + ")", errno(c));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int eventfd(int initial, int flags) {
+        try {
+            MemorySegment c = capture();
+            int fd = (int) EVENTFD.invokeExact(c, initial, flags);
+            if (fd < 0) throw new KvmException("eventfd", errno(c));
+            return fd;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void ftruncate(int fd, long length) {
+        try {
+            MemorySegment c = capture();
+            int r = (int) FTRUNCATE.invokeExact(c, fd, length);
+            if (r < 0) throw new KvmException("ftruncate", errno(c));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The kernel thread id of the calling thread. */
+    public static int gettid() {
+        try {
+            long r = (long) SYSCALL0.invokeExact(capture(), (long) Libc.SYS_gettid());
+            return (int) r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long pageSize() {
+        try {
+            return (long) Libc.sysconf$handle().invokeExact(Libc._SC_PAGESIZE());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static final ValueLayout.OfLong U64 = JAVA_LONG;
+}

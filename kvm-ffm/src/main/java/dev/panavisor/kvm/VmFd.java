@@ -1,0 +1,131 @@
+package dev.panavisor.kvm;
+
+import dev.panavisor.kvm.sys.KvmUapi;
+import dev.panavisor.kvm.sys.kvm_irq_level;
+import dev.panavisor.kvm.sys.kvm_pit_config;
+import dev.panavisor.kvm.sys.kvm_userspace_memory_region;
+import dev.panavisor.kvm.sys.pv_kvm_create_guest_memfd;
+import dev.panavisor.kvm.sys.pv_kvm_memory_attributes;
+import dev.panavisor.kvm.sys.pv_kvm_userspace_memory_region2;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/** A KVM VM fd. Thin: each method is one ioctl with its struct filled in. */
+public final class VmFd extends OwnedFd implements IoctlTarget {
+    private final Kvm kvm;
+
+    VmFd(int fd, Kvm kvm) {
+        super(fd, "kvm-vm");
+        this.kvm = kvm;
+    }
+
+    public Kvm kvm() { return kvm; }
+
+    @Override
+    public int ioctl(long request, MemorySegment arg) {
+        return Posix.ioctlNoThrow(fd, request, arg);
+    }
+
+    /** KVM_CHECK_EXTENSION on the VM fd, which answers for this VM's type. */
+    public int checkExtension(int capability) {
+        return Posix.ioctl(fd, KvmUapi.KVM_CHECK_EXTENSION(), capability, "KVM_CHECK_EXTENSION");
+    }
+
+    /** KVM_SET_USER_MEMORY_REGION; a zero size deletes the slot. */
+    public void setUserMemoryRegion(int slot, int flags, long guestPhysAddr, long size, long hostAddress) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment r = kvm_userspace_memory_region.allocate(a);
+            kvm_userspace_memory_region.slot(r, slot);
+            kvm_userspace_memory_region.flags(r, flags);
+            kvm_userspace_memory_region.guest_phys_addr(r, guestPhysAddr);
+            kvm_userspace_memory_region.memory_size(r, size);
+            kvm_userspace_memory_region.userspace_addr(r, hostAddress);
+            Posix.ioctl(fd, KvmUapi.KVM_SET_USER_MEMORY_REGION(), r, "KVM_SET_USER_MEMORY_REGION");
+        }
+    }
+
+    /** KVM_SET_USER_MEMORY_REGION2 with a guest_memfd backing private accesses to the slot. */
+    public void setUserMemoryRegion2(int slot, int flags, long guestPhysAddr, long size, long hostAddress,
+                                     int guestMemfd, long guestMemfdOffset) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment r = pv_kvm_userspace_memory_region2.allocate(a);
+            pv_kvm_userspace_memory_region2.slot(r, slot);
+            pv_kvm_userspace_memory_region2.flags(r, flags);
+            pv_kvm_userspace_memory_region2.guest_phys_addr(r, guestPhysAddr);
+            pv_kvm_userspace_memory_region2.memory_size(r, size);
+            pv_kvm_userspace_memory_region2.userspace_addr(r, hostAddress);
+            pv_kvm_userspace_memory_region2.guest_memfd(r, guestMemfd);
+            pv_kvm_userspace_memory_region2.guest_memfd_offset(r, guestMemfdOffset);
+            Posix.ioctl(fd, KvmUapi.PV_KVM_SET_USER_MEMORY_REGION2(), r, "KVM_SET_USER_MEMORY_REGION2");
+        }
+    }
+
+    /** KVM_CREATE_GUEST_MEMFD; {@code flags} may ask for GUEST_MEMFD_FLAG_MMAP so the host can map it. */
+    public OwnedFd createGuestMemfd(long size, long flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment r = pv_kvm_create_guest_memfd.allocate(a);
+            pv_kvm_create_guest_memfd.size(r, size);
+            pv_kvm_create_guest_memfd.flags(r, flags);
+            int gfd = Posix.ioctl(fd, KvmUapi.PV_KVM_CREATE_GUEST_MEMFD(), r, "KVM_CREATE_GUEST_MEMFD");
+            return new OwnedFd(gfd, "guest_memfd");
+        }
+    }
+
+    /** KVM_SET_MEMORY_ATTRIBUTES, e.g. marking a range private before an SNP/TDX launch update. */
+    public void setMemoryAttributes(long guestPhysAddr, long size, long attributes) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment r = pv_kvm_memory_attributes.allocate(a);
+            pv_kvm_memory_attributes.address(r, guestPhysAddr);
+            pv_kvm_memory_attributes.size(r, size);
+            pv_kvm_memory_attributes.attributes(r, attributes);
+            Posix.ioctl(fd, KvmUapi.PV_KVM_SET_MEMORY_ATTRIBUTES(), r, "KVM_SET_MEMORY_ATTRIBUTES");
+        }
+    }
+
+    /** Where KVM puts the three pages of TSS it needs on Intel; must not overlap guest RAM. */
+    public void setTssAddr(long address) {
+        Posix.ioctl(fd, KvmUapi.KVM_SET_TSS_ADDR(), address, "KVM_SET_TSS_ADDR");
+    }
+
+    public void setIdentityMapAddr(long address) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_LONG, address);
+            Posix.ioctl(fd, KvmUapi.KVM_SET_IDENTITY_MAP_ADDR(), p, "KVM_SET_IDENTITY_MAP_ADDR");
+        }
+    }
+
+    /** In-kernel PIC, IOAPIC and per-vCPU LAPICs. */
+    public void createIrqchip() {
+        Posix.ioctl(fd, KvmUapi.KVM_CREATE_IRQCHIP(), 0, "KVM_CREATE_IRQCHIP");
+    }
+
+    /** In-kernel i8254 PIT. */
+    public void createPit2(int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment c = kvm_pit_config.allocate(a);
+            kvm_pit_config.flags(c, flags);
+            Posix.ioctl(fd, KvmUapi.KVM_CREATE_PIT2(), c, "KVM_CREATE_PIT2");
+        }
+    }
+
+    /** Drives a GSI of the in-kernel irqchip to {@code level}. */
+    public void irqLine(int gsi, boolean level) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment l = kvm_irq_level.allocate(a);
+            l.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, gsi);
+            kvm_irq_level.level(l, level ? 1 : 0);
+            Posix.ioctl(fd, KvmUapi.KVM_IRQ_LINE(), l, "KVM_IRQ_LINE");
+        }
+    }
+
+    public VcpuFd createVcpu(int id) {
+        int vcpu = Posix.ioctl(fd, KvmUapi.KVM_CREATE_VCPU(), id, "KVM_CREATE_VCPU");
+        return new VcpuFd(vcpu, id, kvm.vcpuMmapSize());
+    }
+
+    /** KVM_MEMORY_ENCRYPT_OP with a kvm_sev_cmd or kvm_tdx_cmd; returns the result or {@code -errno}. */
+    public int memoryEncryptOp(MemorySegment command) {
+        return ioctl(KvmUapi.KVM_MEMORY_ENCRYPT_OP(), command);
+    }
+}

@@ -1,0 +1,8 @@
+module dev.panavisor.launcher {
+    requires dev.panavisor.vmm;
+    requires dev.panavisor.devices;
+    requires dev.panavisor.firmware;
+    requires dev.panavisor.confidential;
+    requires info.picocli;
+    requires org.slf4j;
+}
