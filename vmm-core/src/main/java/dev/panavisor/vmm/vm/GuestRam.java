@@ -1,0 +1,91 @@
+package dev.panavisor.vmm.vm;
+
+import dev.panavisor.kvm.Mapping;
+import dev.panavisor.kvm.OwnedFd;
+import dev.panavisor.kvm.VmFd;
+import dev.panavisor.kvm.sys.KvmUapi;
+import dev.panavisor.vmm.memory.GuestMemory;
+import dev.panavisor.vmm.memory.GuestRegion;
+import dev.panavisor.vmm.memory.MemoryBacking;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The host side of guest memory for one VM: allocates each region's mapping, registers
+ * it as a KVM memslot, and on close removes the slots and unmaps everything exactly once.
+ */
+public final class GuestRam implements AutoCloseable {
+    /** A region to create: name, guest-physical base, size, read-only. */
+    public record Layout(String name, long gpa, long size, boolean readOnly) { }
+
+    private final VmFd vm;
+    private final List<Mapping> mappings = new ArrayList<>();
+    private final List<OwnedFd> guestMemfds = new ArrayList<>();
+    private final List<GuestRegion> regions = new ArrayList<>();
+    private final GuestMemory memory;
+    private boolean closed;
+
+    public GuestRam(VmFd vm, List<Layout> layout, MemoryBacking backing) {
+        this.vm = vm;
+        try {
+            int slot = 0;
+            for (Layout l : layout) {
+                GuestRegion r = backing == MemoryBacking.GUEST_MEMFD && !l.readOnly() ? guestMemfdRegion(l) : anonymousRegion(l);
+                register(slot++, r);
+                regions.add(r);
+            }
+            this.memory = new GuestMemory(regions);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private GuestRegion anonymousRegion(Layout l) {
+        Mapping m = Mapping.anonymous(l.size());
+        mappings.add(m);
+        return new GuestRegion(l.name(), l.gpa(), m.segment(), l.readOnly(), -1);
+    }
+
+    private GuestRegion guestMemfdRegion(Layout l) {
+        long supported = vm.checkExtension(KvmUapi.PV_KVM_CAP_GUEST_MEMFD_FLAGS());
+        if ((supported & KvmUapi.PV_GUEST_MEMFD_FLAG_MMAP()) == 0) {
+            throw new IllegalStateException("this KVM cannot mmap guest_memfd (KVM_CAP_GUEST_MEMFD_FLAGS lacks MMAP); use anonymous memory");
+        }
+        // Without INIT_SHARED a new guest_memfd starts private and the host could not fill it.
+        long flags = KvmUapi.PV_GUEST_MEMFD_FLAG_MMAP() | (supported & KvmUapi.PV_GUEST_MEMFD_FLAG_INIT_SHARED());
+        OwnedFd gmem = vm.createGuestMemfd(l.size(), flags);
+        guestMemfds.add(gmem);
+        Mapping m = Mapping.shared(gmem.fd(), 0, l.size(), "guest_memfd " + l.name());
+        mappings.add(m);
+        return new GuestRegion(l.name(), l.gpa(), m.segment(), false, gmem.fd());
+    }
+
+    private void register(int slot, GuestRegion r) {
+        int flags = r.readOnly() ? (int) KvmUapi.KVM_MEM_READONLY() : 0;
+        if (r.guestMemfd() >= 0) {
+            vm.setUserMemoryRegion2(slot, flags | (int) KvmUapi.PV_KVM_MEM_GUEST_MEMFD(), r.gpa(), r.size(),
+                    r.host().address(), r.guestMemfd(), 0);
+        } else {
+            vm.setUserMemoryRegion(slot, flags, r.gpa(), r.size(), r.host().address());
+        }
+    }
+
+    public GuestMemory memory() { return memory; }
+
+    /** Unmaps all regions and closes guest_memfds. The VM fd must be closed first or the slots removed. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        RuntimeException first = null;
+        for (Mapping m : mappings) {
+            try { m.close(); } catch (RuntimeException e) { if (first == null) first = e; }
+        }
+        for (OwnedFd f : guestMemfds) {
+            try { f.close(); } catch (RuntimeException e) { if (first == null) first = e; }
+        }
+        if (first != null) throw first;
+    }
+}

@@ -1,0 +1,282 @@
+package dev.panavisor.vmm.vm;
+
+import dev.panavisor.kvm.Kvm;
+import dev.panavisor.kvm.KvmRun;
+import dev.panavisor.kvm.VcpuFd;
+import dev.panavisor.kvm.VmFd;
+import dev.panavisor.vmm.bus.IoBus;
+import dev.panavisor.vmm.memory.GuestMemory;
+import dev.panavisor.vmm.memory.MemoryBacking;
+import dev.panavisor.vmm.vcpu.Vcpu;
+import dev.panavisor.vmm.vcpu.VcpuCommand;
+import dev.panavisor.vmm.vcpu.VcpuSupervisor;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A VM: its KVM fd, guest RAM, the two buses, its vCPUs and its lifecycle.
+ *
+ * <p>vCPU threads and devices report to the VM through an event queue; the thread that
+ * calls {@link #runUntilExit()} is the VM's controller and acts on those events
+ * (stop, reset, power off) while the vCPUs are parked. Nothing here knows which devices
+ * exist: machines register them on {@link #pio()} and {@link #mmio()}.
+ */
+public final class Vm implements AutoCloseable, VcpuSupervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(Vm.class);
+
+    /** Called on the controller thread with every vCPU parked; puts the machine back in its power-on state. */
+    @FunctionalInterface
+    public interface ResetHandler {
+        void reset(Vm vm);
+    }
+
+    private sealed interface Event {}
+    private record Halted(int vcpu) implements Event {}
+    private record ExitRequest(VmExit exit) implements Event {}
+    private record ResetRequest(String why) implements Event {}
+
+    private final VmFd fd;
+    private final GuestRam ram;
+    private final IoBus pio = new IoBus("pio");
+    private final IoBus mmio = new IoBus("mmio");
+    private final List<Vcpu> vcpus = new ArrayList<>();
+    private final AtomicReference<VmState> state = new AtomicReference<>(VmState.CREATED);
+    private final MpscUnboundedArrayQueue<Event> events = new MpscUnboundedArrayQueue<>(16);
+    private final ResetHandler resetHandler;
+    private final boolean tripleFaultResets;
+    private volatile Thread controller;
+    private boolean[] halted;
+    private long resets;
+
+    private Vm(Builder b) {
+        this.fd = b.kvm.createVm(b.vmType);
+        this.resetHandler = b.resetHandler;
+        this.tripleFaultResets = b.tripleFaultResets;
+        GuestRam r = null;
+        try {
+            b.beforeVcpus.accept(fd);
+            r = new GuestRam(fd, b.layout, b.backing);
+            for (int i = 0; i < b.vcpus; i++) {
+                VcpuFd v = fd.createVcpu(i);
+                vcpus.add(new Vcpu(v, pio, mmio, this));
+            }
+            this.ram = r;
+            this.halted = new boolean[b.vcpus];
+        } catch (RuntimeException e) {
+            vcpus.forEach(v -> v.fd().close());
+            if (r != null) r.close();
+            fd.close();
+            throw e;
+        }
+    }
+
+    public static Builder builder(Kvm kvm) { return new Builder(kvm); }
+
+    public VmFd fd() { return fd; }
+    public GuestMemory memory() { return ram.memory(); }
+    public IoBus pio() { return pio; }
+    public IoBus mmio() { return mmio; }
+    public List<Vcpu> vcpus() { return List.copyOf(vcpus); }
+    public VmState state() { return state.get(); }
+    /** How many resets the VM went through. */
+    public long resets() { return resets; }
+
+    private void transition(VmState to) {
+        VmState from = state.get();
+        while (true) {
+            if (!from.canBecome(to)) throw new IllegalStateException("VM cannot go from " + from + " to " + to);
+            if (state.compareAndSet(from, to)) { LOG.debug("VM {} -> {}", from, to); return; }
+            from = state.get();
+        }
+    }
+
+    /** Starts every vCPU thread. */
+    public void start() {
+        transition(VmState.RUNNING);
+        for (Vcpu v : vcpus) v.start("vcpu" + v.id());
+    }
+
+    /**
+     * Runs the controller on the calling thread until the VM exits, then stops every
+     * vCPU thread. Resets are handled here and do not end the run.
+     */
+    public VmExit runUntilExit() {
+        controller = Thread.currentThread();
+        try {
+            while (true) {
+                Event e = events.poll();
+                if (e == null) {
+                    LockSupport.park(this);
+                    if (Thread.interrupted()) return finish(VmExit.of(VmExit.Reason.HOST_STOP));
+                    continue;
+                }
+                VmExit exit = handle(e);
+                if (exit != null) return finish(exit);
+            }
+        } finally {
+            controller = null;
+        }
+    }
+
+    private VmExit handle(Event e) {
+        return switch (e) {
+            case ExitRequest x -> x.exit();
+            case Halted h -> {
+                halted[h.vcpu()] = true;
+                for (boolean b : halted) if (!b) yield null;
+                yield VmExit.of(VmExit.Reason.ALL_VCPUS_HALTED);
+            }
+            case ResetRequest r -> {
+                if (resetHandler == null) yield new VmExit(VmExit.Reason.RESET, 0, r.why());
+                reset(r.why());
+                yield null;
+            }
+        };
+    }
+
+    private void reset(String why) {
+        LOG.info("VM reset: {}", why);
+        transition(VmState.RESETTING);
+        pauseVcpus();
+        // Stale requests from before the reset (a second reset write, a halt) must not act on the new boot.
+        events.clear();
+        java.util.Arrays.fill(halted, false);
+        resetHandler.reset(this);
+        resets++;
+        transition(VmState.RUNNING);
+        for (Vcpu v : vcpus) v.post(VcpuCommand.RESUME);
+    }
+
+    private void pauseVcpus() {
+        for (Vcpu v : vcpus) v.post(VcpuCommand.PAUSE);
+        for (Vcpu v : vcpus) {
+            if (!v.awaitParked(10, TimeUnit.SECONDS)) throw new IllegalStateException("vCPU " + v.id() + " did not leave the guest");
+        }
+    }
+
+    /** Pauses a running VM (all vCPUs out of the guest on return). */
+    public void pause() {
+        transition(VmState.PAUSED);
+        pauseVcpus();
+    }
+
+    public void resume() {
+        transition(VmState.RUNNING);
+        for (Vcpu v : vcpus) v.post(VcpuCommand.RESUME);
+    }
+
+    private VmExit finish(VmExit exit) {
+        stopVcpus();
+        if (state.get() != VmState.STOPPED) state.set(VmState.STOPPED);
+        return exit;
+    }
+
+    private void stopVcpus() {
+        for (Vcpu v : vcpus) {
+            if (v.state() != Vcpu.State.NEW) v.post(VcpuCommand.STOP);
+        }
+        for (Vcpu v : vcpus) {
+            try {
+                v.join();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    // ---- requests from devices and the host: any thread ----
+
+    /** Ends the run with {@code exit} (power-off from a device, Ctrl-C from the host). */
+    public void requestExit(VmExit exit) {
+        post(new ExitRequest(Objects.requireNonNull(exit)));
+    }
+
+    /** A guest-initiated platform reset (0xCF9, i8042, triple fault). */
+    public void requestReset(String why) {
+        post(new ResetRequest(why));
+    }
+
+    private void post(Event e) {
+        events.offer(e);
+        Thread c = controller;
+        if (c != null) LockSupport.unpark(c);
+    }
+
+    // ---- VcpuSupervisor: vCPU threads ----
+
+    @Override
+    public void halted(Vcpu vcpu) { post(new Halted(vcpu.id())); }
+
+    @Override
+    public void shutdown(Vcpu vcpu, String registers) {
+        if (tripleFaultResets) requestReset("triple fault on vCPU " + vcpu.id());
+        else requestExit(new VmExit(VmExit.Reason.TRIPLE_FAULT, 0, "triple fault on vCPU " + vcpu.id() + "\n" + registers));
+    }
+
+    @Override
+    public void systemEvent(Vcpu vcpu, int type) {
+        switch (type) {
+            case KvmRun.SYSTEM_EVENT_RESET -> requestReset("system event RESET from vCPU " + vcpu.id());
+            case KvmRun.SYSTEM_EVENT_SHUTDOWN -> requestExit(VmExit.of(VmExit.Reason.POWER_OFF));
+            default -> requestExit(new VmExit(VmExit.Reason.INTERNAL_ERROR, 0, "system event " + type + " from vCPU " + vcpu.id()));
+        }
+    }
+
+    @Override
+    public void failed(Vcpu vcpu, String report) {
+        requestExit(new VmExit(VmExit.Reason.INTERNAL_ERROR, 0, report));
+    }
+
+    /** Stops vCPUs if still running, then closes every vCPU fd, the VM fd and all guest memory. */
+    @Override
+    public void close() {
+        if (state.get() != VmState.STOPPED) {
+            stopVcpus();
+            state.set(VmState.STOPPED);
+        }
+        RuntimeException first = null;
+        for (Vcpu v : vcpus) {
+            try { v.fd().close(); } catch (RuntimeException e) { if (first == null) first = e; }
+        }
+        try { fd.close(); } catch (RuntimeException e) { if (first == null) first = e; }
+        try { ram.close(); } catch (RuntimeException e) { if (first == null) first = e; }
+        if (first != null) throw first;
+    }
+
+    public static final class Builder {
+        private final Kvm kvm;
+        private int vmType;
+        private int vcpus = 1;
+        private List<GuestRam.Layout> layout = List.of();
+        private MemoryBacking backing = MemoryBacking.ANONYMOUS;
+        private Consumer<VmFd> beforeVcpus = vm -> { };
+        private ResetHandler resetHandler;
+        private boolean tripleFaultResets;
+
+        private Builder(Kvm kvm) { this.kvm = Objects.requireNonNull(kvm); }
+
+        public Builder vmType(int type) { this.vmType = type; return this; }
+        public Builder vcpus(int n) {
+            if (n < 1 || n > 255) throw new IllegalArgumentException("vCPU count must be 1..255, not " + n);
+            this.vcpus = n; return this;
+        }
+        public Builder memory(List<GuestRam.Layout> layout) { this.layout = List.copyOf(layout); return this; }
+        public Builder backing(MemoryBacking backing) { this.backing = backing; return this; }
+        /** VM-wide set-up KVM requires before any vCPU exists (irqchip, PIT, TSS address). */
+        public Builder beforeVcpus(Consumer<VmFd> c) { this.beforeVcpus = c; return this; }
+        public Builder resetHandler(ResetHandler h) { this.resetHandler = h; return this; }
+        /** PC semantics: a triple fault resets the machine instead of ending the run. */
+        public Builder tripleFaultResets(boolean on) { this.tripleFaultResets = on; return this; }
+        public Vm build() { return new Vm(this); }
+    }
+}

@@ -1,0 +1,2 @@
+/** A VM's lifecycle: creation, memory slots, vCPU threads, reset and teardown. */
+package dev.panavisor.vmm.vm;
