@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+
 import java.util.List;
 
 /**
@@ -29,7 +29,7 @@ public final class GuestMemory {
 
     public GuestMemory(List<GuestRegion> regions) {
         GuestRegion[] sorted = regions.toArray(GuestRegion[]::new);
-        Arrays.sort(sorted, Comparator.comparingLong(GuestRegion::gpa));
+        Arrays.sort(sorted, (a, b) -> Long.compareUnsigned(a.gpa(), b.gpa()));
         for (int i = 1; i < sorted.length; i++) {
             GuestRegion prev = sorted[i - 1];
             if (prev.end() == 0 || Long.compareUnsigned(prev.end(), sorted[i].gpa()) > 0) {

@@ -170,6 +170,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     }
 
     public void resume() {
+        if (state.get() != VmState.PAUSED) throw new IllegalStateException("VM cannot resume from " + state.get());
         transition(VmState.RUNNING);
         for (Vcpu v : vcpus) v.post(VcpuCommand.RESUME);
     }
