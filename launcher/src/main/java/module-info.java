@@ -5,4 +5,5 @@ module dev.panavisor.launcher {
     requires dev.panavisor.confidential;
     requires info.picocli;
     requires org.slf4j;
+    exports dev.panavisor.launcher;
 }
