@@ -4,6 +4,7 @@ import dev.panavisor.confidential.internal.Digests;
 
 import java.lang.foreign.MemorySegment;
 import java.security.MessageDigest;
+import java.util.HexFormat;
 
 /**
  * The SEV-SNP launch digest, one page at a time, in the order pages are added to the guest
@@ -128,7 +129,7 @@ public final class SnpLaunchDigest {
 
     @Override
     public String toString() {
-        return "SnpLaunchDigest[" + pages + " pages, " + java.util.HexFormat.of().formatHex(current) + "]";
+        return "SnpLaunchDigest[" + pages + " pages, " + HexFormat.of().formatHex(current) + "]";
     }
 
 }

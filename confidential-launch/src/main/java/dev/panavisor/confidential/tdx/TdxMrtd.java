@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 
 /**
  * MRTD as the TDX module builds it while the VMM populates a TD before TDH.MR.FINALIZE.
@@ -110,7 +111,7 @@ public final class TdxMrtd {
     }
 
     private byte[] record(byte[] name, long gpa) {
-        java.util.Arrays.fill(record, (byte) 0);
+        Arrays.fill(record, (byte) 0);
         System.arraycopy(name, 0, record, 0, name.length);
         MemorySegment.ofArray(record).set(U64, RECORD_GPA, gpa);
         return record;

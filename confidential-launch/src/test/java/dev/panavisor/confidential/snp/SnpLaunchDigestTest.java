@@ -3,6 +3,7 @@ package dev.panavisor.confidential.snp;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -29,8 +30,8 @@ class SnpLaunchDigestTest {
         SnpPageInfo.encode(MemorySegment.ofArray(out), cur, contents, SnpPageType.VMSA, true, 0x13, 0x12, 0x11,
                 0x0123_4567_89ab_c000L);
         assertEquals(0x70, out.length);
-        assertArrayEquals(cur, java.util.Arrays.copyOfRange(out, 0x00, 0x30), "DIGEST_CUR at 0x00");
-        assertArrayEquals(contents, java.util.Arrays.copyOfRange(out, 0x30, 0x60), "CONTENTS at 0x30");
+        assertArrayEquals(cur, Arrays.copyOfRange(out, 0x00, 0x30), "DIGEST_CUR at 0x00");
+        assertArrayEquals(contents, Arrays.copyOfRange(out, 0x30, 0x60), "CONTENTS at 0x30");
         // LENGTH=0x0070, PAGE_TYPE=2, IMI_PAGE=1, VMPL3/2/1 perms, reserved, then GPA little-endian.
         assertEquals("7000020113121100" + "00c0ab8967452301", HEX.formatHex(out, 0x60, 0x70));
     }
