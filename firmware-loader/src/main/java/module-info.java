@@ -1,3 +1,4 @@
 module dev.panavisor.firmware {
     requires org.slf4j;
+    exports dev.panavisor.firmware.ovmf;
 }
