@@ -6,4 +6,5 @@ module dev.panavisor.launcher {
     requires info.picocli;
     requires org.slf4j;
     exports dev.panavisor.launcher;
+    opens dev.panavisor.launcher to info.picocli;
 }

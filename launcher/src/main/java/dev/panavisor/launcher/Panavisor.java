@@ -1,0 +1,37 @@
+package dev.panavisor.launcher;
+
+import dev.panavisor.kvm.KvmException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code panavisor} command line. */
+@Command(name = "panavisor", mixinStandardHelpOptions = true, version = "panavisor 0.1.0",
+        description = "An x86-64 VMM in Java on Linux KVM.",
+        footer = {"", "Examples:", "  panavisor demo", "  panavisor measure --platform snp --firmware /usr/share/ovmf/OVMF.fd --vcpus 4"})
+public final class Panavisor {
+    private Panavisor() {}
+
+    public static void main(String[] args) {
+        Timeline timeline = new Timeline();
+        System.exit(run(timeline, args));
+    }
+
+    static int run(Timeline timeline, String... args) {
+        CommandLine cli = new CommandLine(new Panavisor());
+        cli.addSubcommand("demo", new DemoCommand(timeline));
+        cli.addSubcommand("measure", new MeasureCommand());
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("panavisor: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return ExitCodes.USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // People get one clear line; the stack trace is for --debug logging, not for them.
+            String msg = e instanceof KvmException || e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                    || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException
+                    ? e.getMessage() : e.toString();
+            cmd.getErr().println("panavisor: " + msg);
+            return ExitCodes.USAGE;
+        });
+        return cli.execute(args);
+    }
+}
