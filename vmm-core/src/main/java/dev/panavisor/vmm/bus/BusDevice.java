@@ -5,6 +5,10 @@ package dev.panavisor.vmm.bus;
  * offsets relative to the start of the range it registered, never raw addresses or
  * KVM exits, so a device knows nothing about where it is mapped or how accesses arrive.
  *
+ * <p>An access is delivered when its first byte is in the device's range, so
+ * {@code offset + size} may run past the range's end; devices decide what such a
+ * wide access means (most split it into their registers or ignore the excess).
+ *
  * <p>Accesses come from vCPU threads, possibly several at once; a device that keeps
  * state must make its own accesses safe. Both methods are on the exit hot path: they
  * must not block on I/O and should not allocate.

@@ -11,9 +11,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * copies the whole table; dispatch reads one volatile reference and binary-searches
  * primitive arrays, so the vCPU exit path takes no lock and allocates nothing.
  *
- * <p>An access that no device claims (or that runs past the end of the device it
- * starts in) is not an error to the guest: reads see all ones, writes are dropped,
- * as on a PC bus with nothing decoding the address. Such accesses are counted.
+ * <p>An access belongs to the device whose range holds its first byte, whatever its
+ * width, as on a PC bus where the decoder looks at the start address: a dword OUT to
+ * a one-port device reaches that device with size 4. An access that no device claims
+ * is not an error to the guest: reads see all ones, writes are dropped, as on a bus
+ * with nothing decoding the address. Such accesses are counted.
  */
 public final class IoBus {
     private static final Logger LOG = LoggerFactory.getLogger(IoBus.class);
@@ -87,28 +89,22 @@ public final class IoBus {
         return true;
     }
 
-    /** Dispatches a read; all ones (of {@code size} bytes) when no device claims the whole access. */
+    /** Dispatches a read; all ones (of {@code size} bytes) when no device claims the address. */
     public long read(long address, int size) {
         Table t = table;
         int i = t.find(address);
-        if (i >= 0) {
-            long off = address - t.bases[i];
-            if (Long.compareUnsigned(off + size, t.lengths[i]) <= 0) return t.devices[i].read(off, size);
-        }
+        if (i >= 0) return t.devices[i].read(address - t.bases[i], size);
         unclaimed(address, size, false);
         return size >= 8 ? -1L : (1L << (size * 8)) - 1;
     }
 
-    /** Dispatches a write; dropped when no device claims the whole access. */
+    /** Dispatches a write; dropped when no device claims the address. */
     public void write(long address, int size, long value) {
         Table t = table;
         int i = t.find(address);
         if (i >= 0) {
-            long off = address - t.bases[i];
-            if (Long.compareUnsigned(off + size, t.lengths[i]) <= 0) {
-                t.devices[i].write(off, size, value);
-                return;
-            }
+            t.devices[i].write(address - t.bases[i], size, value);
+            return;
         }
         unclaimed(address, size, true);
     }

@@ -39,14 +39,17 @@ class IoBusTest {
         assertEquals(5, bus.unclaimedAccesses());
     }
 
+    /** PC decoding: the start address picks the device, whatever the access width. */
     @Test
-    void anAccessRunningPastTheDeviceEndIsNotDelivered() {
-        IoBus bus = new IoBus("mmio");
-        Probe p = new Probe();
-        bus.register(0x1000, 4, p, "reg");
-        bus.write(0x1002, 4, 1);
-        assertEquals(List.of(), p.log);
-        assertEquals(1, bus.unclaimedAccesses());
+    void aWideAccessGoesToTheDeviceHoldingItsFirstByte() {
+        IoBus bus = new IoBus("pio");
+        Probe p = new Probe(), next = new Probe();
+        bus.register(0x600, 1, p, "port0");
+        bus.register(0x601, 1, next, "port1");
+        bus.write(0x600, 4, 7);
+        assertEquals(List.of("w0/4=7"), p.log);
+        assertEquals(List.of(), next.log);
+        assertEquals(0, bus.unclaimedAccesses());
     }
 
     @Test

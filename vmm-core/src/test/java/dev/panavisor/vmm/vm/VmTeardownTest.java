@@ -33,7 +33,9 @@ class VmTeardownTest {
         for (int i = 0; i < n; i++) {
             final int iter = i;
             try (Vm vm = TinyGuests.boot(kvm, TinyGuests.HALT, 1)) {
-                vm.memory().fill(0, 1 << 20, (byte) 1); // touch the pages so leaked mappings would show in RSS
+                // Touch the pages so a leaked mapping would show in RSS, then put the guest back.
+                vm.memory().fill(0, 1 << 20, (byte) 1);
+                vm.memory().write(TinyGuests.LOAD, TinyGuests.HALT);
                 vm.start();
                 VmExit exit = vm.runUntilExit();
                 assertEquals(VmExit.Reason.ALL_VCPUS_HALTED, exit.reason(), () -> "VM " + iter + ": " + exit.detail());
