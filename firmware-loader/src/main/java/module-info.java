@@ -1,3 +1,5 @@
 module dev.panavisor.firmware {
     requires org.slf4j;
+
+    exports dev.panavisor.firmware.igvm;
 }
