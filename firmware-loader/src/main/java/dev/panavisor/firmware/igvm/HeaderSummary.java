@@ -4,6 +4,14 @@ package dev.panavisor.firmware.igvm;
 final class HeaderSummary {
     private HeaderSummary() {}
 
+    private static String authorKey(int enabled) {
+        return switch (enabled) {
+            case 0 -> "disabled";
+            case 1 -> "enabled";
+            default -> "flag 0x%x".formatted(enabled);
+        };
+    }
+
     static String of(IgvmHeader header) {
         return switch (header) {
             case SupportedPlatform p -> "%s platform %s".formatted(IgvmDescriber.mask(p.compatibilityMask()), p.platformType());
@@ -31,7 +39,7 @@ final class HeaderSummary {
             case ErrorRange e -> "%s error range 0x%x+0x%x".formatted(IgvmDescriber.mask(e.compatibilityMask()), e.gpa(), e.sizeBytes());
             case SnpIdBlock b -> "%s SNP ID block: family %s image %s version %d SVN %d, author key %s, LD %s".formatted(
                     IgvmDescriber.mask(b.compatibilityMask()), b.familyId().toHex(), b.imageId().toHex(), b.version(),
-                    b.guestSvn(), b.authorKeyEnabled() == 1 ? "enabled" : "disabled", b.ld().toHex());
+                    b.guestSvn(), authorKey(b.authorKeyEnabled()), b.ld().toHex());
             case VbsMeasurement m -> "%s VBS measurement: product %d module %d SVN %d policy 0x%x, digest %s".formatted(
                     IgvmDescriber.mask(m.compatibilityMask()), m.productId(), m.moduleId(), m.securityVersion(),
                     m.policyFlags(), m.bootMeasurementDigest().toHex());
