@@ -8,6 +8,7 @@ package dev.panavisor.firmware.igvm;
 public final class IgvmFormatException extends Exception {
     /** Header index reported for problems that are not tied to one variable header. */
     public static final int FILE_LEVEL = -1;
+    private static final long serialVersionUID = 1L;
 
     private final IgvmRule rule;
     private final int headerIndex;

@@ -13,7 +13,10 @@ import java.util.List;
 final class VpContextDecoder {
     private VpContextDecoder() {}
 
-    /** The data plus the VTL it initializes, which relocation headers are matched against. */
+    /**
+     * The data plus the VTL it initializes, which relocation headers are matched against. Only VBS
+     * data names its VTL; every other shape (a VMSA, say) sets up the platform's highest VTL.
+     */
     record Decoded(VpContextData data, int vtl) {}
 
     static Decoded decode(VpContext h, SupportedPlatform platform, IgvmArchitecture architecture,

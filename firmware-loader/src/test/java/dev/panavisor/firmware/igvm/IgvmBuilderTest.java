@@ -157,4 +157,11 @@ class IgvmBuilderTest {
             assertEquals(3, page.get(ValueLayout.JAVA_BYTE, 2));
         }
     }
+
+    @Test
+    void emptyPathIsRejectedAsTooSmall(@TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.igvm"));
+        IgvmFormatException e = assertThrows(IgvmFormatException.class, () -> IgvmReader.strict().read(empty));
+        assertEquals(IgvmRule.FILE_TOO_SMALL, e.rule());
+    }
 }
