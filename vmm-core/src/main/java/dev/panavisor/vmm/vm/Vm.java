@@ -147,13 +147,24 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         LOG.info("VM reset: {}", why);
         transition(VmState.RESETTING);
         pauseVcpus();
-        // Stale requests from before the reset (a second reset write, a halt) must not act on the new boot.
-        events.clear();
+        dropStaleRequests();
         java.util.Arrays.fill(halted, false);
         resetHandler.reset(this);
         resets++;
         transition(VmState.RUNNING);
         for (Vcpu v : vcpus) v.post(VcpuCommand.RESUME);
+    }
+
+    /**
+     * Requests from before the reset (a second reset write, a halt) must not act on the new
+     * boot, but an exit request (power-off, Ctrl-C) still must: it is kept and handled next.
+     */
+    private void dropStaleRequests() {
+        java.util.ArrayList<ExitRequest> exits = new java.util.ArrayList<>(1);
+        for (Event e; (e = events.poll()) != null; ) {
+            if (e instanceof ExitRequest x) exits.add(x);
+        }
+        for (ExitRequest x : exits) events.offer(x);
     }
 
     private void pauseVcpus() {

@@ -120,6 +120,36 @@ class VmRunTest {
     }
 
     @Test
+    void anExitRequestedJustBeforeAResetIsNotLostByTheReset() throws Exception {
+        AtomicLong resets = new AtomicLong();
+        var holder = new Vm[1];
+        Vm vm = Vm.builder(kvm).vcpus(1).memory(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false)))
+                .resetHandler(v -> {
+                    for (Vcpu c : v.vcpus()) dev.panavisor.vmm.boot.RealModeEntry.apply(c.fd(), 0x1000, 0);
+                    resets.incrementAndGet();
+                }).build();
+        holder[0] = vm;
+        try (vm) {
+            vm.memory().write(TinyGuests.LOAD, TinyGuests.OUT_FOREVER);
+            dev.panavisor.vmm.boot.RealModeEntry.apply(vm.vcpus().getFirst().fd(), 0x1000, 0);
+            // The guest's first write asks for a reset and, before the controller acts, for a power-off.
+            vm.pio().register(0x600, 1, new BusDevice() {
+                @Override public long read(long o, int s) { return 0; }
+                @Override public void write(long o, int s, long v) {
+                    if (resets.get() == 0) {
+                        holder[0].requestReset("test");
+                        holder[0].requestExit(new VmExit(VmExit.Reason.POWER_OFF, 7, "test"));
+                    }
+                }
+            }, "reset-then-exit");
+            vm.start();
+            VmExit exit = vm.runUntilExit();
+            assertEquals(VmExit.Reason.POWER_OFF, exit.reason());
+            assertEquals(7, exit.status());
+        }
+    }
+
+    @Test
     void illegalLifecycleTransitionsAreRefused() {
         try (Vm vm = TinyGuests.boot(kvm, TinyGuests.HALT, 1)) {
             assertThrows(IllegalStateException.class, vm::resume);
