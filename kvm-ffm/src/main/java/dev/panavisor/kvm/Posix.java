@@ -47,6 +47,9 @@ public final class Posix {
     static final MethodHandle PTHREAD_SELF = plain(Libc.pthread_self$address(), Libc.pthread_self$descriptor());
     static final MethodHandle SIGTIMEDWAIT = capturing(Libc.sigtimedwait$address(), Libc.sigtimedwait$descriptor());
     static final MethodHandle SYSCALL0 = variadic("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), 1);
+    /** signal(2) is not among the generated Libc symbols (libc-symbols.txt), so it is linked by name. */
+    private static final MethodHandle SIGNAL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("signal"),
+            FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS), CAPTURE);
     private static final MethodHandle STRERROR = plain(Libc.strerror$address(), Libc.strerror$descriptor());
 
     /** One capture buffer per thread; never touched by two threads at once. */
@@ -91,6 +94,17 @@ public final class Posix {
         try {
             MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
             return s.reinterpret(256).getString(0, StandardCharsets.UTF_8);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Sets {@code signo}'s disposition to SIG_IGN process-wide. */
+    public static void ignoreSignal(int signo) {
+        try {
+            MemorySegment c = capture();
+            MemorySegment previous = (MemorySegment) SIGNAL.invokeExact(c, signo, MemorySegment.ofAddress(1) /* SIG_IGN */);
+            if (previous.address() == -1L /* SIG_ERR */) throw new KvmException("signal(" + signo + ", SIG_IGN)", errno(c));
         } catch (Throwable t) {
             throw rethrow(t);
         }

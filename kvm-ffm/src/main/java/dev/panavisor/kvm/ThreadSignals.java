@@ -30,16 +30,7 @@ public final class ThreadSignals {
         // Process-wide SIG_IGN: a kick that reaches a thread not blocking it (a stale
         // pthread_t reused by a new thread) is dropped instead of killing the JVM. A
         // blocked signal is never ignored by the kernel, so vCPU kicks still queue.
-        try {
-            java.lang.invoke.MethodHandle signal = java.lang.foreign.Linker.nativeLinker().downcallHandle(
-                    java.lang.foreign.Linker.nativeLinker().defaultLookup().findOrThrow("signal"),
-                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
-                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
-            MemorySegment previous = (MemorySegment) signal.invokeExact(KICK_SIGNAL, MemorySegment.ofAddress(1) /* SIG_IGN */);
-            if (previous.address() == -1L) throw new KvmException("signal(SIGRTMIN+6, SIG_IGN)", "failed");
-        } catch (Throwable t) {
-            throw new ExceptionInInitializerError(t);
-        }
+        Posix.ignoreSignal(KICK_SIGNAL);
     }
 
     private ThreadSignals() {}
