@@ -17,9 +17,18 @@ public final class Panavisor {
     }
 
     static int run(Timeline timeline, String... args) {
+        return run(timeline, null, null, args);
+    }
+
+    /** As {@link #run(Timeline, String...)}, with stdout and stderr redirected (for in-process tests). */
+    static int run(Timeline timeline, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Panavisor());
         cli.addSubcommand("demo", new DemoCommand(timeline));
         cli.addSubcommand("measure", new MeasureCommand());
+        cli.addSubcommand("igvm", new IgvmCommand());
+        // After the subcommands: picocli hands the writers down only to those already added.
+        if (out != null) cli.setOut(out);
+        if (err != null) cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("panavisor: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return ExitCodes.USAGE;
@@ -28,6 +37,9 @@ public final class Panavisor {
             // People get one clear line; the stack trace is for --debug logging, not for them.
             String msg = e instanceof KvmException || e instanceof IllegalArgumentException || e instanceof java.io.IOException
                     || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException
+                    || e instanceof dev.panavisor.confidential.LaunchMeasurementException
+                    || e instanceof dev.panavisor.firmware.ovmf.OvmfFormatException
+                    || e instanceof dev.panavisor.firmware.wrap.WrapException
                     ? e.getMessage() : e.toString();
             cmd.getErr().println("panavisor: " + msg);
             return ExitCodes.USAGE;

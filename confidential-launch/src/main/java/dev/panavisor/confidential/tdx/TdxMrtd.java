@@ -79,10 +79,18 @@ public final class TdxMrtd {
             }
         } else {
             for (long i = 0; i < pages; i++) addPage(gpa + i * PAGE_SIZE);
-            if (measure) {
-                for (long i = 0; i < pages; i++) extendPage(gpa + i * PAGE_SIZE, page(contents, i));
-            }
+            if (measure) extendRegion(gpa, length, contents);
         }
+        return this;
+    }
+
+    /**
+     * Extends every page of the {@code length}-byte region at {@code gpa} with {@code contents}
+     * (null or shorter means zeros for the rest), without adding the pages.
+     */
+    public TdxMrtd extendRegion(long gpa, long length, MemorySegment contents) {
+        requireAligned(length, PAGE_SIZE, "region length");
+        for (long i = 0; i < length / PAGE_SIZE; i++) extendPage(gpa + i * PAGE_SIZE, page(contents, i));
         return this;
     }
 
