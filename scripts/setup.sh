@@ -3,6 +3,8 @@
 # Needs root (as on CI and the project's machines); otherwise says what to install.
 set -euo pipefail
 packages=(binutils gcc ovmf seabios busybox-static)
+packages+=(linux-image-cloud-amd64)
+packages+=(lz4 xz-utils zstd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

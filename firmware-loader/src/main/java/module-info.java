@@ -3,4 +3,5 @@ module dev.panavisor.firmware {
     exports dev.panavisor.firmware.igvm;
     exports dev.panavisor.firmware.ovmf;
     exports dev.panavisor.firmware.wrap;
+    exports dev.panavisor.firmware.linux;
 }

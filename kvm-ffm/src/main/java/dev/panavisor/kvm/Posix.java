@@ -204,6 +204,17 @@ public final class Posix {
         }
     }
 
+    /** write(2) of all of {@code buffer}; returns the byte count or {@code -errno}. Allocates nothing. */
+    public static long writeNoThrow(int fd, MemorySegment buffer) {
+        try {
+            MemorySegment c = capture();
+            long r = (long) WRITE.invokeExact(c, fd, buffer, buffer.byteSize());
+            return r < 0 ? -errno(c) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static void ftruncate(int fd, long length) {
         try {
             MemorySegment c = capture();

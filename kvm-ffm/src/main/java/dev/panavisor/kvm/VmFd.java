@@ -2,6 +2,7 @@ package dev.panavisor.kvm;
 
 import dev.panavisor.kvm.sys.KvmUapi;
 import dev.panavisor.kvm.sys.kvm_irq_level;
+import dev.panavisor.kvm.sys.kvm_irqfd;
 import dev.panavisor.kvm.sys.kvm_pit_config;
 import dev.panavisor.kvm.sys.kvm_userspace_memory_region;
 import dev.panavisor.kvm.sys.pv_kvm_create_guest_memfd;
@@ -14,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 /** A KVM VM fd. Thin: each method is one ioctl with its struct filled in. */
 public final class VmFd extends OwnedFd implements IoctlTarget {
     private final Kvm kvm;
+    private final ThreadLocal<MemorySegment> irqLevelBuffer = ThreadLocal.withInitial(() -> kvm_irq_level.allocate(Arena.ofAuto()));
 
     VmFd(int fd, Kvm kvm) {
         super(fd, "kvm-vm");
@@ -109,13 +111,31 @@ public final class VmFd extends OwnedFd implements IoctlTarget {
         }
     }
 
-    /** Drives a GSI of the in-kernel irqchip to {@code level}. */
+    /**
+     * Drives a GSI of the in-kernel irqchip to {@code level}. Each thread reuses its own
+     * kvm_irq_level buffer, so device threads can raise lines without allocating per call.
+     */
     public void irqLine(int gsi, boolean level) {
+        MemorySegment l = irqLevelBuffer.get();
+        l.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, gsi);
+        kvm_irq_level.level(l, level ? 1 : 0);
+        Posix.ioctl(fd, KvmUapi.KVM_IRQ_LINE(), l, "KVM_IRQ_LINE");
+    }
+
+    /** An eventfd wired to {@code gsi} with KVM_IRQFD; needs the in-kernel irqchip. Close it to unbind. */
+    public Irqfd createIrqfd(int gsi) {
+        int efd = Posix.eventfd(0, dev.panavisor.kvm.sys.Libc.EFD_CLOEXEC() | dev.panavisor.kvm.sys.Libc.EFD_NONBLOCK());
+        Irqfd irqfd = new Irqfd(efd, gsi);
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment l = kvm_irq_level.allocate(a);
-            l.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, gsi);
-            kvm_irq_level.level(l, level ? 1 : 0);
-            Posix.ioctl(fd, KvmUapi.KVM_IRQ_LINE(), l, "KVM_IRQ_LINE");
+            MemorySegment r = kvm_irqfd.allocate(a);
+            r.fill((byte) 0);
+            kvm_irqfd.fd(r, efd);
+            kvm_irqfd.gsi(r, gsi);
+            Posix.ioctl(fd, KvmUapi.KVM_IRQFD(), r, "KVM_IRQFD");
+            return irqfd;
+        } catch (RuntimeException e) {
+            irqfd.close();
+            throw e;
         }
     }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code panavisor} command line. */
 @Command(name = "panavisor", mixinStandardHelpOptions = true, version = "panavisor 0.1.0",
         description = "An x86-64 VMM in Java on Linux KVM.",
-        footer = {"", "Examples:", "  panavisor demo", "  panavisor measure --platform snp --firmware /usr/share/ovmf/OVMF.fd --vcpus 4"})
+        footer = {"", "Examples:", "  panavisor demo", "  panavisor run --kernel bzImage --cmdline console=ttyS0", "  panavisor measure --platform snp --firmware /usr/share/ovmf/OVMF.fd --vcpus 4"})
 public final class Panavisor {
     private Panavisor() {}
 
@@ -25,6 +25,7 @@ public final class Panavisor {
         CommandLine cli = new CommandLine(new Panavisor());
         cli.addSubcommand("demo", new DemoCommand(timeline));
         cli.addSubcommand("measure", new MeasureCommand());
+        cli.addSubcommand("run", new RunCommand(timeline));
         cli.addSubcommand("igvm", new IgvmCommand());
         // After the subcommands: picocli hands the writers down only to those already added.
         if (out != null) cli.setOut(out);

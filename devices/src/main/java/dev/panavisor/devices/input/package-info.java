@@ -1,0 +1,2 @@
+/** Legacy PC input controllers: the 8042 keyboard controller and its reset line. */
+package dev.panavisor.devices.input;

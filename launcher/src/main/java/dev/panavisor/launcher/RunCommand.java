@@ -1,0 +1,148 @@
+package dev.panavisor.launcher;
+
+import dev.panavisor.devices.console.ConsoleSink;
+import dev.panavisor.devices.console.StreamConsoleSink;
+import dev.panavisor.devices.console.TeeConsoleSink;
+import dev.panavisor.devices.serial.UartInputPump;
+import dev.panavisor.firmware.linux.KernelImage;
+import dev.panavisor.firmware.linux.LinuxImageFormatException;
+import dev.panavisor.kvm.Kvm;
+import dev.panavisor.vmm.cpu.CpuTemplate;
+import dev.panavisor.vmm.cpu.CpuTemplates;
+import dev.panavisor.vmm.vm.VmExit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Boot a Linux kernel on the microvm machine: a bzImage through the 64-bit boot protocol, or an ELF "
+                + "vmlinux through its PVH entry. The guest's COM1 (ttyS0) is this terminal: output on stdout, stdin as input."},
+        footer = {"", "Exit status: 0 guest powered off, 2 nothing ran (bad option, missing file, no KVM), 3 guest reset "
+                + "(reboot; microvm has no firmware to reboot into), 5 triple fault, 6 internal error (both with a register "
+                + "dump on stderr), 130 stopped with Ctrl-C.",
+                "", "Examples:",
+                "  panavisor run --kernel /boot/vmlinuz-6.1.0-56-cloud-amd64 --cmdline 'console=ttyS0 earlyprintk=ttyS0'",
+                "  panavisor run --kernel vmlinux --initrd initramfs.cpio --memory 1G --cpus 2 --timeline",
+                "  panavisor run --kernel bzImage --cpu-template pinned-skylake --serial-log boot.log"})
+final class RunCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--kernel", required = true, paramLabel = "FILE", description = "bzImage, or ELF vmlinux with a PVH note")
+    Path kernel;
+    @Option(names = "--initrd", paramLabel = "FILE", description = "initial ramdisk (e.g. a cpio archive)")
+    Path initrd;
+    @Option(names = "--cmdline", paramLabel = "LINE", defaultValue = "console=ttyS0", description = "kernel command line (default: ${DEFAULT-VALUE})")
+    String cmdline;
+    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "512M", description = "guest RAM, with K/M/G suffix (default: ${DEFAULT-VALUE})")
+    String memory;
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", description = "vCPUs (default: ${DEFAULT-VALUE})")
+    int cpus;
+    @Option(names = "--cpu-template", paramLabel = "NAME", defaultValue = "host-safe",
+            description = "CPUID/MSR profile: none, host-safe, pinned-skylake (default: ${DEFAULT-VALUE})")
+    String cpuTemplate;
+    @Option(names = "--serial-log", paramLabel = "FILE", description = "also write the guest's console output to FILE")
+    Path serialLog;
+    @Option(names = "--timeline", description = "print where start-up time went (on stderr)")
+    boolean timeline;
+
+    private final Timeline marks;
+
+    RunCommand(Timeline marks) { this.marks = marks; }
+
+    @Override
+    public Integer call() throws IOException {
+        long memoryBytes = parseMemory();
+        if (cpus < 1 || cpus > 254) throw new ParameterException(spec.commandLine(), "--cpus must be 1..254, not " + cpus);
+        CpuTemplate template;
+        try {
+            template = CpuTemplates.named(cpuTemplate);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        KernelImage image;
+        try {
+            image = KernelImage.parse(readFile(kernel, "--kernel"));
+        } catch (LinuxImageFormatException e) {
+            throw new IllegalArgumentException(kernel + ": " + e.getMessage());
+        }
+        byte[] initrdBytes = initrd == null ? null : readFile(initrd, "--initrd");
+        marks.mark("kernel read and parsed");
+
+        PrintStream err = System.err;
+        StreamConsoleSink terminal = new StreamConsoleSink(new FileOutputStream(FileDescriptor.out));
+        OutputStream logFile = serialLog == null ? null : openLog(serialLog);
+        ConsoleSink console = logFile == null ? terminal : new TeeConsoleSink(terminal, new StreamConsoleSink(logFile, 4096));
+        try (logFile; Kvm kvm = Kvm.open();
+             MicroVm micro = MicroVmMachine.build(kvm, new MicroVmMachine.Config(image, initrdBytes, cmdline, memoryBytes, cpus, template),
+                     console, AcpiTableHook.NONE, marks)) {
+            new UartInputPump(System.in, micro.console()).start("serial-input");
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = Thread.ofPlatform().unstarted(() -> {
+                // Ctrl-C: stop the guest, let the main thread flush and close, then the JVM exits with 130.
+                micro.vm().requestExit(VmExit.of(VmExit.Reason.HOST_STOP));
+                try { finished.await(5, TimeUnit.SECONDS); } catch (InterruptedException ignored) { Thread.currentThread().interrupt(); }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            micro.vm().vcpus().getFirst().runOnThread(() -> marks.mark("first vCPU entry"));
+            micro.vm().start();
+            VmExit exit = micro.vm().runUntilExit();
+            console.flush();
+            marks.mark("guest stopped: " + DemoCommand.describe(exit));
+            int code = ExitCodes.of(exit);
+            err.println("panavisor: guest " + DemoCommand.describe(exit) + "; exit code " + code
+                    + (serialLog != null ? "; console log in " + serialLog : ""));
+            if (!exit.detail().isEmpty()) err.println(exit.detail());
+            if (timeline) marks.print(err);
+            finished.countDown();
+            try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException shuttingDown) { /* hook already running */ }
+            return code;
+        }
+    }
+
+    private long parseMemory() {
+        long bytes;
+        try {
+            bytes = Sizes.parse(memory);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--memory: " + e.getMessage());
+        }
+        if (bytes < (32L << 20)) throw new ParameterException(spec.commandLine(), "--memory must be at least 32M for a Linux guest");
+        if ((bytes & ((2L << 20) - 1)) != 0) throw new ParameterException(spec.commandLine(), "--memory must be a multiple of 2M");
+        if (bytes > (1L << 40)) throw new ParameterException(spec.commandLine(), "--memory above 1T is not supported");
+        return bytes;
+    }
+
+    private static byte[] readFile(Path p, String option) throws IOException {
+        try {
+            return Files.readAllBytes(p);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(option + " " + p + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new IllegalArgumentException(option + " " + p + ": permission denied");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + " " + p + ": " + e.getMessage());
+        }
+    }
+
+    private static OutputStream openLog(Path p) {
+        try {
+            return Files.newOutputStream(p);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--serial-log " + p + ": cannot write (" + e.getMessage() + ")");
+        }
+    }
+}
