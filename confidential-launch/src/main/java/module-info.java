@@ -5,6 +5,7 @@ module dev.panavisor.confidential {
     exports dev.panavisor.confidential;
     exports dev.panavisor.confidential.hashes;
     exports dev.panavisor.confidential.igvm;
+    exports dev.panavisor.confidential.kvm;
     exports dev.panavisor.confidential.launch;
     exports dev.panavisor.confidential.sev;
     exports dev.panavisor.confidential.snp;

@@ -5,9 +5,6 @@ import dev.panavisor.kvm.sys.kvm_irq_level;
 import dev.panavisor.kvm.sys.kvm_irqfd;
 import dev.panavisor.kvm.sys.kvm_pit_config;
 import dev.panavisor.kvm.sys.kvm_userspace_memory_region;
-import dev.panavisor.kvm.sys.pv_kvm_create_guest_memfd;
-import dev.panavisor.kvm.sys.pv_kvm_memory_attributes;
-import dev.panavisor.kvm.sys.pv_kvm_userspace_memory_region2;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -50,39 +47,17 @@ public final class VmFd extends OwnedFd implements IoctlTarget {
     /** KVM_SET_USER_MEMORY_REGION2 with a guest_memfd backing private accesses to the slot. */
     public void setUserMemoryRegion2(int slot, int flags, long guestPhysAddr, long size, long hostAddress,
                                      int guestMemfd, long guestMemfdOffset) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment r = pv_kvm_userspace_memory_region2.allocate(a);
-            pv_kvm_userspace_memory_region2.slot(r, slot);
-            pv_kvm_userspace_memory_region2.flags(r, flags);
-            pv_kvm_userspace_memory_region2.guest_phys_addr(r, guestPhysAddr);
-            pv_kvm_userspace_memory_region2.memory_size(r, size);
-            pv_kvm_userspace_memory_region2.userspace_addr(r, hostAddress);
-            pv_kvm_userspace_memory_region2.guest_memfd(r, guestMemfd);
-            pv_kvm_userspace_memory_region2.guest_memfd_offset(r, guestMemfdOffset);
-            Posix.ioctl(fd, KvmUapi.PV_KVM_SET_USER_MEMORY_REGION2(), r, "KVM_SET_USER_MEMORY_REGION2");
-        }
+        PrivateMemoryIoctls.setUserMemoryRegion2(this, slot, flags, guestPhysAddr, size, hostAddress, guestMemfd, guestMemfdOffset);
     }
 
     /** KVM_CREATE_GUEST_MEMFD; {@code flags} may ask for GUEST_MEMFD_FLAG_MMAP so the host can map it. */
     public OwnedFd createGuestMemfd(long size, long flags) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment r = pv_kvm_create_guest_memfd.allocate(a);
-            pv_kvm_create_guest_memfd.size(r, size);
-            pv_kvm_create_guest_memfd.flags(r, flags);
-            int gfd = Posix.ioctl(fd, KvmUapi.PV_KVM_CREATE_GUEST_MEMFD(), r, "KVM_CREATE_GUEST_MEMFD");
-            return new OwnedFd(gfd, "guest_memfd");
-        }
+        return new OwnedFd(PrivateMemoryIoctls.createGuestMemfd(this, size, flags), "guest_memfd");
     }
 
     /** KVM_SET_MEMORY_ATTRIBUTES, e.g. marking a range private before an SNP/TDX launch update. */
     public void setMemoryAttributes(long guestPhysAddr, long size, long attributes) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment r = pv_kvm_memory_attributes.allocate(a);
-            pv_kvm_memory_attributes.address(r, guestPhysAddr);
-            pv_kvm_memory_attributes.size(r, size);
-            pv_kvm_memory_attributes.attributes(r, attributes);
-            Posix.ioctl(fd, KvmUapi.PV_KVM_SET_MEMORY_ATTRIBUTES(), r, "KVM_SET_MEMORY_ATTRIBUTES");
-        }
+        PrivateMemoryIoctls.setMemoryAttributes(this, guestPhysAddr, size, attributes);
     }
 
     /** Where KVM puts the three pages of TSS it needs on Intel; must not overlap guest RAM. */
