@@ -9,4 +9,5 @@ module dev.panavisor.devices {
     exports dev.panavisor.devices.pci;
     exports dev.panavisor.devices.acpi;
     exports dev.panavisor.devices.platform;
+    exports dev.panavisor.devices.fwcfg;
 }
