@@ -20,6 +20,7 @@ public final class Panavisor {
         CommandLine cli = new CommandLine(new Panavisor());
         cli.addSubcommand("demo", new DemoCommand(timeline));
         cli.addSubcommand("measure", new MeasureCommand());
+        cli.addSubcommand("run-firmware", new FirmwareRunCommand(timeline));
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("panavisor: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return ExitCodes.USAGE;
