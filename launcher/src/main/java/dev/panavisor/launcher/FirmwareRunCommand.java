@@ -54,6 +54,10 @@ final class FirmwareRunCommand implements Callable<Integer> {
             description = "Stop after the guest reset more than N times (default ${DEFAULT-VALUE}).")
     int maxResets;
 
+    @Option(names = "--reboot-timeout", paramLabel = "MS", defaultValue = "-1",
+            description = "After a failed boot SeaBIOS resets the machine after MS milliseconds; -1 (default) never, like QEMU's -boot reboot-timeout.")
+    int rebootTimeoutMillis;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the guest after this many seconds.")
     Double timeoutSeconds;
 
@@ -73,7 +77,7 @@ final class FirmwareRunCommand implements Callable<Integer> {
             ConsoleSink serial = serialLog == null ? new StreamConsoleSink(new FileOutputStream(FileDescriptor.out))
                     : new StreamConsoleSink(open(serialLog, opened));
             ConsoleSink debug = debugcon == null ? ConsoleSink.NONE : new StreamConsoleSink(open(debugcon, opened));
-            var config = new PcMachine.Config(firmware, vars, firmwareWritable, ram, cpus, serial, debug, maxResets);
+            var config = new PcMachine.Config(firmware, vars, firmwareWritable, ram, cpus, serial, debug, maxResets, rebootTimeoutMillis);
             try (Kvm kvm = Kvm.open(); PcMachine machine = PcMachine.build(kvm, config)) {
                 marks.mark("pc machine built: firmware mapped");
                 System.err.printf("panavisor: pc machine, %d vCPU(s), %d MiB, firmware %s%s%s%n", cpus, ram >> 20, firmware,

@@ -60,14 +60,21 @@ public final class PcMachine implements AutoCloseable {
     private static final int PIT_SPEAKER_DUMMY = KvmUapi.KVM_PIT_SPEAKER_DUMMY();
 
     /** What to build. {@code vars} null: one unit (unified image), writable only with {@code firmwareWritable}. */
+    /** {@code rebootTimeoutMillis}: how long SeaBIOS waits after a failed boot before it resets, -1 never. */
     public record Config(Path firmware, Path vars, boolean firmwareWritable, long ramBytes, int cpus,
-                         ConsoleSink serial, ConsoleSink debugConsole, int maxResets) {
+                         ConsoleSink serial, ConsoleSink debugConsole, int maxResets, int rebootTimeoutMillis) {
         public Config {
             Objects.requireNonNull(firmware, "firmware");
             Objects.requireNonNull(serial, "serial");
             Objects.requireNonNull(debugConsole, "debugConsole");
             if (cpus < 1 || cpus > 255) throw new IllegalArgumentException("--cpus must be 1..255, not " + cpus);
             if (maxResets < 0) throw new IllegalArgumentException("max resets must not be negative");
+            if (rebootTimeoutMillis < -1 || rebootTimeoutMillis > 0xFFFF) throw new IllegalArgumentException("reboot timeout is -1 or 0..65535 ms");
+        }
+
+        public Config(Path firmware, Path vars, boolean firmwareWritable, long ramBytes, int cpus,
+                      ConsoleSink serial, ConsoleSink debugConsole) {
+            this(firmware, vars, firmwareWritable, ramBytes, cpus, serial, debugConsole, DEFAULT_MAX_RESETS, -1);
         }
     }
 
@@ -109,6 +116,7 @@ public final class PcMachine implements AutoCloseable {
             fwCfg = FwCfgDevice.builder()
                     .x86Platform(c.cpus(), c.cpus(), c.ramBytes(), e820())
                     .noGraphic(true)
+                    .rebootTimeout(c.rebootTimeoutMillis())
                     .build(vm.memory());
             wireDevices();
             writeCmos();
