@@ -105,6 +105,9 @@ final class FirmwareRunCommand implements Callable<Integer> {
                 System.err.println("panavisor: guest " + DemoCommand.describe(exit) + " after " + machine.guestResets()
                         + " guest reset(s); exit code " + code + (exit.detail().isEmpty() ? "" : "\n" + exit.detail()));
                 if (timeline) marks.print(System.err);
+                if (exit.reason() == VmExit.Reason.HOST_STOP && Boolean.getBoolean("panavisor.dumpOnStop")) {
+                    for (var v : machine.vm().vcpus()) System.err.println(dev.panavisor.vmm.vcpu.VcpuState.dump(v.fd()));
+                }
                 return code;
             }
         } finally {
