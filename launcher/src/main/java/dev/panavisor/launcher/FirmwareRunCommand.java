@@ -105,6 +105,11 @@ final class FirmwareRunCommand implements Callable<Integer> {
                 System.err.println("panavisor: guest " + DemoCommand.describe(exit) + " after " + machine.guestResets()
                         + " guest reset(s); exit code " + code + (exit.detail().isEmpty() ? "" : "\n" + exit.detail()));
                 if (timeline) marks.print(System.err);
+                if (machine.isUefi()) {
+                    machine.noteWhereTheFirmwareStopped();
+                    long start = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+                    System.err.print("panavisor: UEFI phases reached (ms since process start):\n" + machine.progress().describe(start));
+                }
                 if (exit.reason() == VmExit.Reason.HOST_STOP && Boolean.getBoolean("panavisor.dumpOnStop")) {
                     for (var v : machine.vm().vcpus()) System.err.println(dev.panavisor.vmm.vcpu.VcpuState.dump(v.fd()));
                 }

@@ -64,11 +64,11 @@ final class FlashUnit implements AutoCloseable {
     PflashCfi01 device() { return device; }
 
     /** Maps the unit at {@code base} of {@code vm}: KVM serves reads, the device sees commands. */
-    void attach(Vm vm, String name, long base) {
+    void attach(Vm vm, String name, long base, java.util.function.UnaryOperator<dev.panavisor.vmm.bus.BusDevice> observe) {
         RomDeviceMapping window = vm.mapRomDevice(name, base, memory.segment());
         device = new PflashCfi01(name, memory.segment(), PflashCfi01.PC_BLOCK_BYTES, backing == FlashBacking.VOLATILE,
                 window, backing, FlashIdentity.QEMU_PC);
-        vm.mmio().register(base, size(), device, name);
+        vm.mmio().register(base, size(), observe.apply(device), name);
     }
 
     /** Saves what the guest changed; call with the vCPUs stopped, before the VM goes away. */

@@ -91,6 +91,8 @@ public final class PcMachine implements AutoCloseable {
     private final FwCfgDevice fwCfg;
     private final MemorySegment[] initialLapics;
     private final Arena arena = Arena.ofShared();
+    private final FirmwareProgress progress = new FirmwareProgress();
+    private final boolean uefi;
     private int pmBase = -1;
     private long guestResets;
 
@@ -98,6 +100,7 @@ public final class PcMachine implements AutoCloseable {
         this.config = c;
         this.flash = flash;
         this.map = PcMemoryMap.of(c.ramBytes(), flash.stream().map(FlashUnit::size).toList());
+        this.uefi = looksLikeUefi(flash.getFirst().contents());
         List<GuestRam.Layout> ram = new ArrayList<>();
         ram.add(new GuestRam.Layout("ram-low", 0, map.lowRamBytes(), false));
         if (map.highRamBytes() > 0) ram.add(new GuestRam.Layout("ram-high", PcMemoryMap.FOUR_GIB, map.highRamBytes(), false));
@@ -108,7 +111,8 @@ public final class PcMachine implements AutoCloseable {
                 .build();
         try {
             for (int i = 0; i < flash.size(); i++) {
-                flash.get(i).attach(vm, i == 0 ? "pflash0" : "pflash" + i, map.flashBases().get(i));
+                flash.get(i).attach(vm, i == 0 ? "pflash0" : "pflash" + i, map.flashBases().get(i),
+                        d -> progress.onFirstWrite(d, FirmwareMilestone.DXE));
             }
             port92 = new SystemControlPortA(vm::requestReset);
             resetControl = new ResetControlRegister(vm::requestReset);
@@ -157,6 +161,35 @@ public final class PcMachine implements AutoCloseable {
     /** Guest-initiated resets so far. */
     public synchronized long guestResets() { return guestResets; }
     public int lastPostCode() { return postCodes.lastCode(); }
+    /** UEFI phases seen so far; meaningful only when {@link #isUefi()}. */
+    public FirmwareProgress progress() { return progress; }
+    /** Unit 0 starts with a PI firmware volume header ("_FVH" at offset 0x28), as OVMF images do. */
+    public boolean isUefi() { return uefi; }
+
+    private static boolean looksLikeUefi(MemorySegment image) {
+        return image.byteSize() > 0x30 && image.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0x28) == 0x4856465F;
+    }
+
+    /**
+     * After the run: if vCPU 0 stopped in protected mode inside firmware code below the reset
+     * vector's page, SEC ran (OVMF's SEC is the only 32-bit code there before PEI takes over).
+     * Call with the vCPUs stopped.
+     */
+    public void noteWhereTheFirmwareStopped() {
+        try (Arena a = Arena.ofConfined()) {
+            var fd = vm.vcpus().getFirst().fd();
+            MemorySegment regs = dev.panavisor.kvm.sys.kvm_regs.allocate(a);
+            MemorySegment sregs = dev.panavisor.kvm.sys.kvm_sregs.allocate(a);
+            fd.getRegs(regs);
+            fd.getSregs(sregs);
+            long rip = dev.panavisor.kvm.sys.kvm_regs.rip(regs) + dev.panavisor.kvm.sys.kvm_segment.base(dev.panavisor.kvm.sys.kvm_sregs.cs(sregs));
+            boolean protectedMode = (dev.panavisor.kvm.sys.kvm_sregs.cr0(sregs) & 1) != 0;
+            long flashLow = map.flashBases().getFirst();
+            if (protectedMode && rip >= flashLow && rip < PcMemoryMap.FOUR_GIB - 4096) progress.reach(FirmwareMilestone.SEC);
+        } catch (RuntimeException e) {
+            LOG.debug("could not read vCPU 0's final state", e);
+        }
+    }
 
     private static void platformSetUp(VmFd fd) {
         // Intel's real-mode emulation needs these outside RAM and flash; AMD ignores them.
@@ -176,7 +209,7 @@ public final class PcMachine implements AutoCloseable {
         var pio = vm.pio();
         VmFd fd = vm.fd();
         pio.register(Uart16550.COM1_PORT, Uart16550.PORT_COUNT,
-                new Uart16550(config.serial(), level -> fd.irqLine(Uart16550.COM1_IRQ, level)), "com1");
+                new Uart16550(progress.onFirstByte(config.serial(), FirmwareMilestone.BDS), level -> fd.irqLine(Uart16550.COM1_IRQ, level)), "com1");
         pio.register(CmosRtc.PORT_BASE, CmosRtc.PORT_COUNT, rtc, "rtc");
         pio.register(PciConfigMechanism1.ADDRESS_PORT, 1, pci.addressPort(), "pci-config-address");
         pio.register(ResetControlRegister.PORT, 1, resetControl, "reset-control");
@@ -184,8 +217,11 @@ public final class PcMachine implements AutoCloseable {
         pio.register(SystemControlPortA.PORT, 1, port92, "port92");
         pio.register(PostCodePort.PORT, 1, postCodes, "post-codes");
         pio.register(KeyboardControllerReset.COMMAND_PORT, 1, new KeyboardControllerReset(vm::requestReset), "i8042-reset");
-        pio.register(DebugConsolePort.FIRMWARE_PORT, DebugConsolePort.PORT_COUNT, new DebugConsolePort(config.debugConsole()), "debugcon");
-        fwCfg.attachTo(pio);
+        pio.register(DebugConsolePort.FIRMWARE_PORT, DebugConsolePort.PORT_COUNT, new DebugConsolePort(progress.watchingDebugLog(config.debugConsole())), "debugcon");
+        pio.register(FwCfgDevice.SELECTOR_PORT, FwCfgDevice.CONTROL_PORT_COUNT,
+                progress.onFirstWrite(fwCfg.controlPorts(), FirmwareMilestone.PEI), "fw-cfg");
+        pio.register(FwCfgDevice.DMA_PORT, FwCfgDevice.DMA_PORT_COUNT,
+                progress.onFirstWrite(fwCfg.dmaPorts(), FirmwareMilestone.PEI), "fw-cfg-dma");
         pci.attach(0, 0, new I440fxHostBridge());
         pci.attach(1, 0, new Piix3IsaBridge());
         pci.attach(1, 3, new Piix4PowerManagement(this::decodePmBlock));
