@@ -15,15 +15,15 @@ public final class Piix4PowerManagement extends PciConfigSpace {
     public static final int PMBA = 0x40, PMREGMISC = 0x80, SMBBA = 0x90, SMBHSTCFG = 0xD2;
     public static final int PM_IO_BYTES = 64;
 
-    /** Where the PM I/O block decodes now: {@code base} is meaningful only when {@code enabled}. */
+    /** Called when the decoded PM I/O block moves, appears ({@code enabled}) or disappears. */
     @FunctionalInterface
     public interface PmIoDecoder {
         void decode(int base, boolean enabled);
     }
 
     private final PmIoDecoder decoder;
-    private int decodedBase = -1;
-    private boolean decodedEnabled;
+    /** The base the block decodes at, or -1 while PMIOSE is off. */
+    private int decoded = -1;
 
     public Piix4PowerManagement(PmIoDecoder decoder) {
         super(VENDOR, DEVICE, 0x03, 0x068000, 0x00);
@@ -54,9 +54,9 @@ public final class Piix4PowerManagement extends PciConfigSpace {
         synchronized (this) {
             base = pmBase();
             enabled = pmIoEnabled();
-            if (base == decodedBase && enabled == decodedEnabled) return;
-            decodedBase = base;
-            decodedEnabled = enabled;
+            int now = enabled ? base : -1;
+            if (now == decoded) return;
+            decoded = now;
         }
         decoder.decode(base, enabled);
     }
