@@ -27,7 +27,13 @@ class SeaBiosBootTest {
         WatchedConsole serial = new WatchedConsole();
         var config = new PcMachine.Config(BIOS, null, false, 128L << 20, 1, serial, debug);
         try (Kvm kvm = Kvm.open(); PcMachine pc = PcMachine.build(kvm, config)) {
-            debug.on("No bootable device.", l -> pc.vm().requestExit(new VmExit(VmExit.Reason.HOST_STOP, 0, "test saw the boot attempt")));
+            // Stop once both consoles have the whole line: the UART and the debug port get it at different paces.
+            var pending = new java.util.concurrent.atomic.AtomicInteger(2);
+            Runnable seen = () -> {
+                if (pending.decrementAndGet() == 0) pc.vm().requestExit(new VmExit(VmExit.Reason.HOST_STOP, 0, "test saw the boot attempt"));
+            };
+            debug.on("No bootable device.", l -> seen.run());
+            serial.on("No bootable device.", l -> seen.run());
             pc.vm().start();
             VmExit exit = pc.vm().runUntilExit();
             String log = debug.text();
