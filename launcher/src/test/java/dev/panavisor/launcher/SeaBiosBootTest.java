@@ -56,12 +56,15 @@ class SeaBiosBootTest {
         }
     }
 
-    /** A failed boot with a reboot timeout resets the machine; every reset reruns the firmware from the reset vector. */
+    /**
+     * A failed boot with a reboot timeout resets the machine; every reset reruns the firmware
+     * from the reset vector, with the APs back in wait-for-SIPI so SeaBIOS finds them again.
+     */
     @Test
     void guestResetRerunsTheFirmwareAndAResetLoopEndsTheRun() throws Exception {
         WatchedConsole debug = new WatchedConsole();
         int maxResets = 2;
-        var config = new PcMachine.Config(BIOS, null, false, 64L << 20, 1, new WatchedConsole(), debug, maxResets, 0);
+        var config = new PcMachine.Config(BIOS, null, false, 64L << 20, 2, new WatchedConsole(), debug, maxResets, 0);
         try (Kvm kvm = Kvm.open(); PcMachine pc = PcMachine.build(kvm, config)) {
             pc.vm().start();
             VmExit exit = pc.vm().runUntilExit();
@@ -72,6 +75,7 @@ class SeaBiosBootTest {
             // Power-on plus one run per honoured reset, each reaching the boot attempt again.
             assertEquals(maxResets + 1, debug.count("No bootable device."), log);
             assertTrue(debug.count("SeaBIOS (version") >= maxResets + 1, log);
+            assertEquals(maxResets + 1, debug.count("Found 2 cpu(s) max supported 2 cpu(s)"), "the AP answers SIPIs after every reset: " + log);
         }
     }
 }
