@@ -58,7 +58,7 @@ final class FirmwareRunCommand implements Callable<Integer> {
             description = "After a failed boot SeaBIOS resets the machine after MS milliseconds; -1 (default) never, like QEMU's -boot reboot-timeout.")
     int rebootTimeoutMillis;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the guest after this many seconds.")
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the guest after this many seconds (then exit code 0).")
     Double timeoutSeconds;
 
     @Option(names = "--timeline", description = "Print where start-up time went.")
