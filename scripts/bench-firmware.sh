@@ -90,11 +90,14 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
   echo "Ratio > 1 means QEMU took longer. Panavisor's time includes JVM start-up. QEMU's default"
   echo "\`-M pc\` also has a VGA card (SeaBIOS runs its option ROM), an IDE CD-ROM, a floppy and an"
   echo "e1000 NIC; \`-nodefaults\` drops them and is the closer match to Panavisor's device set."
+  echo "Both run SeaBIOS under the host's KVM instruction emulator, and the host's cores are shared"
+  echo "with other jobs: expect a wide spread between runs; compare medians."
   echo
   echo "## OVMF phases (Panavisor)"
   echo
   echo "\`OVMF_CODE_4M.fd\` + a copy of \`OVMF_VARS_4M.fd\`, 512 MiB; ms since process start. The phase evidence is"
   echo "device activity (Debian's OVMF is a RELEASE build and prints nothing on the debug console); see docs/platform.md."
+  echo "SEC's time is when vCPU 0 was found stopped inside SEC at the end of the run (an upper bound)."
   echo
   echo '```'
   printf '%s\n' "$phases"
