@@ -26,6 +26,7 @@ public final class Panavisor {
         cli.addSubcommand("demo", new DemoCommand(timeline));
         cli.addSubcommand("measure", new MeasureCommand());
         cli.addSubcommand("run", new RunCommand(timeline));
+        cli.addSubcommand("run-firmware", new FirmwareRunCommand(timeline));
         cli.addSubcommand("igvm", new IgvmCommand());
         // After the subcommands: picocli hands the writers down only to those already added.
         if (out != null) cli.setOut(out);
