@@ -5,4 +5,5 @@ module dev.panavisor.devices {
     exports dev.panavisor.devices.serial;
     exports dev.panavisor.devices.debug;
     exports dev.panavisor.devices.fwcfg;
+    exports dev.panavisor.devices.vmfwupdate;
 }
