@@ -11,4 +11,5 @@ module dev.panavisor.devices {
     exports dev.panavisor.devices.platform;
     exports dev.panavisor.devices.fwcfg;
     exports dev.panavisor.devices.input;
+    exports dev.panavisor.devices.vmfwupdate;
 }
