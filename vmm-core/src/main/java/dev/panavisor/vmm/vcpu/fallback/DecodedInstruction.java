@@ -29,6 +29,8 @@ public record DecodedInstruction(InstructionKind kind, int length, int codeSize,
                     .append(memory != null ? memory.toString() : Registers.name(rmRegister, operandSize));
         } else if (memory != null) {
             b.append(' ').append(memory);
+        } else if (rmRegister >= 0) {
+            b.append(' ').append(Registers.name(rmRegister, kind == InstructionKind.FNSTSW ? 16 : operandSize));
         }
         return b.append(" (").append(length).append(" bytes, ").append(codeSize).append("-bit code)").toString();
     }

@@ -49,7 +49,25 @@ public final class InstructionDecoder {
                 case 0xDB -> {
                     int modrm = next();
                     if (modrm == 0xE3) yield plain(InstructionKind.FNINIT);
+                    if (modrm == 0xE2) yield plain(InstructionKind.FNCLEX);
                     throw unknown("DB " + hex(modrm), x87Name(0xDB, modrm));
+                }
+                case 0xD9 -> {
+                    int modrm = next();
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 5) yield withModrm(InstructionKind.FLDCW, modrm);
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7) yield withModrm(InstructionKind.FNSTCW, modrm);
+                    throw unknown("D9 " + hex(modrm), x87Name(0xD9, modrm));
+                }
+                case 0xDD -> {
+                    int modrm = next();
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7) yield withModrm(InstructionKind.FNSTSW, modrm);
+                    throw unknown("DD " + hex(modrm), x87Name(0xDD, modrm));
+                }
+                case 0xDF -> {
+                    int modrm = next();
+                    // FNSTSW AX: decoded as a register form with AX as the operand
+                    if (modrm == 0xE0) yield withModrm(InstructionKind.FNSTSW, modrm);
+                    throw unknown("DF " + hex(modrm), x87Name(0xDF, modrm));
                 }
                 case 0x0F -> twoByte();
                 default -> throw unknown(hex(op), oneByteName(op));
@@ -251,14 +269,13 @@ public final class InstructionDecoder {
             case 0x6E, 0x6F -> "OUTS";
             case 0xFA -> "CLI";
             case 0xFB -> "STI";
-            case 0xD8, 0xD9, 0xDA, 0xDC, 0xDD, 0xDE, 0xDF -> "x87 escape " + hex(op);
+            case 0xD8, 0xDA, 0xDC, 0xDE -> "x87 escape " + hex(op);
             default -> null;
         };
     }
 
     private static String x87Name(int op, int modrm) {
-        if (op == 0xDB && modrm == 0xE2) return "FNCLEX";
-        return "x87 escape " + hex(op);
+        return "x87 escape " + hex(op) + " " + hex(modrm);
     }
 
     private static String twoByteName(int op) {

@@ -25,6 +25,10 @@ public final class InstructionEmulator {
         executors.put(InstructionKind.INT3, new SoftwareBreakpoint());
         executors.put(InstructionKind.FWAIT, x87);
         executors.put(InstructionKind.FNINIT, x87);
+        executors.put(InstructionKind.FNCLEX, x87);
+        executors.put(InstructionKind.FLDCW, x87);
+        executors.put(InstructionKind.FNSTCW, x87);
+        executors.put(InstructionKind.FNSTSW, x87);
         executors.put(InstructionKind.CLAC, smap);
         executors.put(InstructionKind.STAC, smap);
         executors.put(InstructionKind.POPCNT, new PopulationCount());
