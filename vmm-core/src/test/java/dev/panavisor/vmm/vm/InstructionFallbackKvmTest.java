@@ -51,13 +51,17 @@ class InstructionFallbackKvmTest {
     private record Run(VmExit exit, List<String> log, EmulationStats.Snapshot stats) {}
 
     private Run boot(String guest, boolean fallback) throws IOException {
+        return boot(guest, fallback, 1, null);
+    }
+
+    private Run boot(String guest, boolean fallback, int vcpus, long[] counterOut) throws IOException {
         byte[] image;
         try (InputStream in = getClass().getResourceAsStream("/guests/" + guest + ".bin")) {
             assertNotNull(in, "guest image " + guest + " (built by scripts/build-guests.sh in generate-test-resources)");
             image = in.readAllBytes();
         }
         try (Arena arena = Arena.ofConfined();
-             Vm vm = Vm.builder(kvm).vcpus(1).instructionFallback(fallback)
+             Vm vm = Vm.builder(kvm).vcpus(vcpus).instructionFallback(fallback)
                      .memory(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false))).build()) {
             vm.memory().write(LOAD, image);
             CpuidTable cpuid = new CpuidTable(kvm, arena);
@@ -69,6 +73,10 @@ class InstructionFallbackKvmTest {
             vm.pio().register(0x610, 4, ports, "results");
             vm.start();
             VmExit exit = vm.runUntilExit();
+            if (counterOut != null) {
+                counterOut[0] = vm.memory().readU64(0x80000);
+                counterOut[1] = vm.memory().readU64(0x80008);
+            }
             return new Run(exit, List.copyOf(ports.log), vm.emulationStats());
         }
     }
@@ -155,5 +163,17 @@ class InstructionFallbackKvmTest {
             assertTrue(report.contains("rip=0000000000000000"), report);
             assertEquals(1, vm.emulationStats().refused());
         }
+    }
+
+    @Test
+    void cmpxchg16bRetryLoopsOnTwoVcpusLoseNoIncrement() throws Exception {
+        long[] counter = new long[2];
+        Run run = boot("fallback_smp", true, 2, counter);
+        assertEquals(VmExit.Reason.ALL_VCPUS_HALTED, run.exit().reason(), run.exit().detail());
+        assertEquals(2, run.log().size(), "both vCPUs finished: " + run.log());
+        assertEquals(2000, counter[0], "low quadword");
+        assertEquals(2000, counter[1], "high quadword");
+        long emulated = run.stats().completed().getOrDefault(InstructionKind.CMPXCHG16B, 0L);
+        if (emulated > 0) assertTrue(emulated >= 2000, "every increment's final CMPXCHG16B went through the fallback");
     }
 }

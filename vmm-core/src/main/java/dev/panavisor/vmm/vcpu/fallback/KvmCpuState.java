@@ -182,7 +182,17 @@ public final class KvmCpuState implements CpuState {
 
     @Override
     public MemorySegment xsaveImage() {
-        if (!xsaveLoaded) { fd.getXsave(xsave); xsaveLoaded = true; }
+        if (!xsaveLoaded) {
+            // KVM_GET_XSAVE's fixed 4 KiB cannot hold larger states (AMX tiles need KVM_GET_XSAVE2);
+            // writing a truncated image back would lose state, so such a guest's instruction stops the VM.
+            long needed = new XsaveLayout(this, xcr0()).standardSize(xcr0());
+            if (needed > xsave.byteSize()) {
+                throw new IllegalStateException("the guest's XSAVE state (" + needed
+                        + " bytes for its XCR0) does not fit KVM_GET_XSAVE's " + xsave.byteSize() + " bytes");
+            }
+            fd.getXsave(xsave);
+            xsaveLoaded = true;
+        }
         return xsave;
     }
 
