@@ -7,6 +7,7 @@ module dev.panavisor.vmm {
     exports dev.panavisor.vmm.bus;
     exports dev.panavisor.vmm.memory;
     exports dev.panavisor.vmm.vcpu;
+    exports dev.panavisor.vmm.vcpu.fallback;
     exports dev.panavisor.vmm.vm;
     exports dev.panavisor.vmm.boot;
     exports dev.panavisor.vmm.cpu;

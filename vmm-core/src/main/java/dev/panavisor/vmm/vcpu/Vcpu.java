@@ -235,6 +235,8 @@ public final class Vcpu implements Runnable {
         if (insn.length > 0 && fallback.tryEmulate(fd, insn)) return true;
         StringBuilder sb = new StringBuilder("KVM_EXIT_INTERNAL_ERROR suberror ").append(run.internalSuberror());
         if (insn.length > 0) sb.append(", instruction bytes ").append(HexFormat.ofDelimiter(" ").formatHex(insn));
+        String refusal = insn.length > 0 ? fallback.lastRefusal() : null;
+        if (refusal != null) sb.append(String.format("%n  instruction fallback: %s", refusal));
         int n = Math.min(run.internalDataCount(), 16);
         for (int i = 0; i < n; i++) sb.append(String.format("%n  data[%d] = 0x%x", i, run.internalData(i)));
         sb.append('\n').append(VcpuState.dump(fd));

@@ -11,6 +11,9 @@ import dev.panavisor.vmm.memory.RomDeviceMapping;
 import dev.panavisor.vmm.vcpu.Vcpu;
 import dev.panavisor.vmm.vcpu.VcpuCommand;
 import dev.panavisor.vmm.vcpu.VcpuSupervisor;
+import dev.panavisor.vmm.vcpu.fallback.EmulationStats;
+import dev.panavisor.vmm.vcpu.fallback.InstructionEmulator;
+import dev.panavisor.vmm.vcpu.fallback.KvmInstructionFallback;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +57,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private final MpscUnboundedArrayQueue<Event> events = new MpscUnboundedArrayQueue<>(16);
     private final ResetHandler resetHandler;
     private final boolean tripleFaultResets;
+    private final InstructionEmulator emulator;
     private volatile Thread controller;
     private boolean[] halted;
     private long resets;
@@ -67,9 +71,13 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         try {
             b.beforeVcpus.accept(fd);
             r = new GuestRam(fd, b.layout, b.backing);
+            this.emulator = b.instructionFallback ? new InstructionEmulator() : null;
+            if (emulator != null) EmulationFailureExits.enable(fd);
             for (int i = 0; i < b.vcpus; i++) {
                 VcpuFd v = fd.createVcpu(i);
-                vcpus.add(new Vcpu(v, pio, mmio, this));
+                Vcpu vcpu = new Vcpu(v, pio, mmio, this);
+                if (emulator != null) vcpu.setEmulationFallback(new KvmInstructionFallback(emulator, v, r.memory()));
+                vcpus.add(vcpu);
             }
             this.ram = r;
             this.nextSlot = b.layout.size();
@@ -102,6 +110,12 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         s.mapReadOnly();
         return s;
     }
+
+    /** What the instruction fallback carried out so far (all zero when it is disabled). */
+    public EmulationStats.Snapshot emulationStats() {
+        return emulator != null ? emulator.stats().snapshot() : new EmulationStats().snapshot();
+    }
+
     /** How many resets the VM went through. */
     public long resets() { return resets; }
 
@@ -289,6 +303,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         private Consumer<VmFd> beforeVcpus = vm -> { };
         private ResetHandler resetHandler;
         private boolean tripleFaultResets;
+        private boolean instructionFallback = true;
 
         private Builder(Kvm kvm) { this.kvm = Objects.requireNonNull(kvm); }
 
@@ -304,6 +319,11 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         public Builder resetHandler(ResetHandler h) { this.resetHandler = h; return this; }
         /** PC semantics: a triple fault resets the machine instead of ending the run. */
         public Builder tripleFaultResets(boolean on) { this.tripleFaultResets = on; return this; }
+        /**
+         * Whether vCPUs carry out instructions KVM's emulator cannot (on by default; see
+         * docs/instruction-fallback.md). Off, such an instruction stops the VM with a report.
+         */
+        public Builder instructionFallback(boolean on) { this.instructionFallback = on; return this; }
         public Vm build() { return new Vm(this); }
     }
 }

@@ -1,0 +1,37 @@
+package dev.panavisor.vmm.vcpu.fallback;
+
+/**
+ * One decoded instruction.
+ *
+ * @param kind          what it is
+ * @param length        its length in bytes, prefixes included: RIP advances by this much
+ * @param codeSize      16, 32 or 64: the mode it was decoded in
+ * @param operandSize   16, 32 or 64 after 66h / REX.W
+ * @param lock          an F0 prefix was present
+ * @param repPrefix     0, 0xF2 or 0xF3: the last of those prefixes
+ * @param operandSizePrefix a 66h prefix was present
+ * @param reg           the ModRM reg field with REX.R, or -1 without ModRM
+ * @param rmRegister    the ModRM r/m register with REX.B when mod = 11b, else -1
+ * @param memory        the memory operand when mod != 11b, else null
+ */
+public record DecodedInstruction(InstructionKind kind, int length, int codeSize, int operandSize, boolean lock,
+                                 int repPrefix, boolean operandSizePrefix, int reg, int rmRegister,
+                                 MemoryOperand memory) {
+    public boolean hasMemoryOperand() { return memory != null; }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        if (lock) b.append("lock ");
+        b.append(kind.mnemonic().toLowerCase());
+        if (kind == InstructionKind.POPCNT) {
+            b.append(' ').append(Registers.name(reg, operandSize)).append(", ")
+                    .append(memory != null ? memory.toString() : Registers.name(rmRegister, operandSize));
+        } else if (memory != null) {
+            b.append(' ').append(memory);
+        } else if (rmRegister >= 0) {
+            b.append(' ').append(Registers.name(rmRegister, kind == InstructionKind.FNSTSW ? 16 : operandSize));
+        }
+        return b.append(" (").append(length).append(" bytes, ").append(codeSize).append("-bit code)").toString();
+    }
+}

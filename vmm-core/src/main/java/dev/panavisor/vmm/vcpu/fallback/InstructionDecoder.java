@@ -1,0 +1,352 @@
+package dev.panavisor.vmm.vcpu.fallback;
+
+/**
+ * Decodes the instructions of {@link InstructionKind} from raw bytes: legacy prefixes,
+ * REX, ModRM, SIB, displacement, RIP-relative and 16-bit addressing (SDM vol. 2, ch. 2).
+ * Pure and stateless. Anything else is a {@link DecodeException}, never another throwable.
+ */
+public final class InstructionDecoder {
+    /** SDM vol. 2, 2.3.11: an instruction longer than this raises #GP. */
+    public static final int MAX_LENGTH = 15;
+
+    private InstructionDecoder() {}
+
+    /** Decodes {@code bytes[0..available)} as code of the given size (16, 32 or 64). */
+    public static DecodedInstruction decode(byte[] bytes, int available, int codeSize) throws DecodeException {
+        if (codeSize != 16 && codeSize != 32 && codeSize != 64) throw new IllegalArgumentException("code size " + codeSize);
+        return new Cursor(bytes, Math.min(Math.min(available, bytes.length), MAX_LENGTH), codeSize).instruction();
+    }
+
+    private static final class Cursor {
+        private final byte[] bytes;
+        private final int limit;
+        private final int codeSize;
+        private int pos;
+        private boolean lock, opsize, addrsize;
+        private int rep;
+        private Segment override;
+        private int rex;
+
+        Cursor(byte[] bytes, int limit, int codeSize) {
+            this.bytes = bytes;
+            this.limit = limit;
+            this.codeSize = codeSize;
+        }
+
+        private int next() throws DecodeException {
+            if (pos >= limit) {
+                if (limit == MAX_LENGTH) throw new DecodeException("instruction longer than 15 bytes");
+                throw new DecodeException("instruction truncated after " + pos + " bytes");
+            }
+            return bytes[pos++] & 0xFF;
+        }
+
+        DecodedInstruction instruction() throws DecodeException {
+            int op = prefixes();
+            return switch (op) {
+                case 0xCC -> plain(InstructionKind.INT3);
+                case 0x9B -> plain(InstructionKind.FWAIT);
+                case 0xDB -> {
+                    int modrm = next();
+                    if (modrm == 0xE3) yield plain(InstructionKind.FNINIT);
+                    if (modrm == 0xE2) yield plain(InstructionKind.FNCLEX);
+                    throw unknown("DB " + hex(modrm), x87Name(0xDB, modrm));
+                }
+                case 0xD9 -> {
+                    int modrm = next();
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 5) yield withModrm(InstructionKind.FLDCW, modrm);
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7) yield withModrm(InstructionKind.FNSTCW, modrm);
+                    throw unknown("D9 " + hex(modrm), x87Name(0xD9, modrm));
+                }
+                case 0xDD -> {
+                    int modrm = next();
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7) yield withModrm(InstructionKind.FNSTSW, modrm);
+                    throw unknown("DD " + hex(modrm), x87Name(0xDD, modrm));
+                }
+                case 0xDF -> {
+                    int modrm = next();
+                    // FNSTSW AX: decoded as a register form with AX as the operand
+                    if (modrm == 0xE0) yield withModrm(InstructionKind.FNSTSW, modrm);
+                    throw unknown("DF " + hex(modrm), x87Name(0xDF, modrm));
+                }
+                case 0x0F -> twoByte();
+                default -> throw unknown(hex(op), oneByteName(op));
+            };
+        }
+
+        /** Consumes prefixes; returns the first opcode byte. A REX only counts right before the opcode. */
+        private int prefixes() throws DecodeException {
+            while (true) {
+                int b = next();
+                switch (b) {
+                    case 0xF0 -> lock = true;
+                    case 0xF2, 0xF3 -> rep = b;
+                    case 0x66 -> opsize = true;
+                    case 0x67 -> addrsize = true;
+                    case 0x26 -> override = Segment.ES;
+                    case 0x2E -> override = Segment.CS;
+                    case 0x36 -> override = Segment.SS;
+                    case 0x3E -> override = Segment.DS;
+                    case 0x64 -> override = Segment.FS;
+                    case 0x65 -> override = Segment.GS;
+                    default -> {
+                        if (codeSize == 64 && (b & 0xF0) == 0x40) {
+                            rex = b;
+                            int after = peek();
+                            if (after >= 0 && !isLegacyPrefix(after) && (after & 0xF0) != 0x40) return next();
+                            rex = 0; // SDM vol. 2, 2.2.1: a REX followed by a legacy prefix is ignored
+                            continue;
+                        }
+                        return b;
+                    }
+                }
+                rex = 0;
+            }
+        }
+
+        private int peek() {
+            return pos < limit ? bytes[pos] & 0xFF : -1;
+        }
+
+        private static boolean isLegacyPrefix(int b) {
+            return switch (b) {
+                case 0xF0, 0xF2, 0xF3, 0x66, 0x67, 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65 -> true;
+                default -> false;
+            };
+        }
+
+        private DecodedInstruction twoByte() throws DecodeException {
+            int op = next();
+            switch (op) {
+                case 0x01 -> {
+                    int modrm = next();
+                    if (modrm == 0xCA) return plain(InstructionKind.CLAC);
+                    if (modrm == 0xCB) return plain(InstructionKind.STAC);
+                    throw unknown("0F 01 " + hex(modrm), group7Name(modrm));
+                }
+                case 0xB8 -> {
+                    if (rep != 0xF3) throw unknown("0F B8", "JMPE");
+                    return withModrm(InstructionKind.POPCNT, next());
+                }
+                case 0xAE -> {
+                    int modrm = next();
+                    int regField = (modrm >> 3) & 7;
+                    if ((modrm >> 6) == 3 || rep != 0 || opsize) throw unknown("0F AE " + hex(modrm), group15Name(modrm));
+                    return switch (regField) {
+                        case 4 -> withModrm(InstructionKind.XSAVE, modrm);
+                        case 5 -> withModrm(InstructionKind.XRSTOR, modrm);
+                        case 6 -> withModrm(InstructionKind.XSAVEOPT, modrm);
+                        default -> throw unknown("0F AE " + hex(modrm), group15Name(modrm));
+                    };
+                }
+                case 0xC7 -> {
+                    int modrm = next();
+                    int regField = (modrm >> 3) & 7;
+                    // Register forms of /1 /3 /4 /5 are invalid encodings: decoded so that the executor raises #UD.
+                    if ((modrm >> 6) == 3 && regField != 1 && regField != 3 && regField != 4 && regField != 5) {
+                        throw unknown("0F C7 " + hex(modrm), group9Name(modrm));
+                    }
+                    return switch (regField) {
+                        case 1 -> withModrm((rex & 8) != 0 ? InstructionKind.CMPXCHG16B : InstructionKind.CMPXCHG8B, modrm);
+                        case 3 -> withModrm(InstructionKind.XRSTORS, modrm);
+                        case 4 -> withModrm(InstructionKind.XSAVEC, modrm);
+                        case 5 -> withModrm(InstructionKind.XSAVES, modrm);
+                        default -> throw unknown("0F C7 " + hex(modrm), group9Name(modrm));
+                    };
+                }
+                default -> throw unknown("0F " + hex(op), twoByteName(op));
+            }
+        }
+
+        private DecodedInstruction plain(InstructionKind kind) {
+            return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, -1, -1, null);
+        }
+
+        private DecodedInstruction withModrm(InstructionKind kind, int modrm) throws DecodeException {
+            int mod = modrm >> 6;
+            int reg = ((modrm >> 3) & 7) | ((rex & 4) << 1);
+            int rm = modrm & 7;
+            if (mod == 3) {
+                int rmReg = rm | ((rex & 1) << 3);
+                return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, reg, rmReg, null);
+            }
+            MemoryOperand m = addressSize() == 16 ? memory16(mod, rm) : memory32or64(mod, rm);
+            return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, reg, -1, m);
+        }
+
+        /** SDM vol. 2, table 2-1: 16-bit ModRM addressing. */
+        private MemoryOperand memory16(int mod, int rm) throws DecodeException {
+            int base, index;
+            switch (rm) {
+                case 0 -> { base = Registers.RBX; index = Registers.RSI; }
+                case 1 -> { base = Registers.RBX; index = Registers.RDI; }
+                case 2 -> { base = Registers.RBP; index = Registers.RSI; }
+                case 3 -> { base = Registers.RBP; index = Registers.RDI; }
+                case 4 -> { base = Registers.RSI; index = MemoryOperand.NONE; }
+                case 5 -> { base = Registers.RDI; index = MemoryOperand.NONE; }
+                case 6 -> { base = mod == 0 ? MemoryOperand.NONE : Registers.RBP; index = MemoryOperand.NONE; }
+                default -> { base = Registers.RBX; index = MemoryOperand.NONE; }
+            }
+            long disp = switch (mod) {
+                case 0 -> rm == 6 ? (short) imm16() : 0;
+                case 1 -> (byte) next();
+                default -> (short) imm16();
+            };
+            Segment seg = override != null ? override : base == Registers.RBP ? Segment.SS : Segment.DS;
+            return new MemoryOperand(seg, base, index, 1, disp, false, 16);
+        }
+
+        /** SDM vol. 2, tables 2-2 and 2-3, and 2.2.1.6 (RIP-relative addressing). */
+        private MemoryOperand memory32or64(int mod, int rm) throws DecodeException {
+            int size = addressSize();
+            int base, index = MemoryOperand.NONE, scale = 1;
+            boolean ripRelative = false;
+            if (rm == 4) {
+                int sib = next();
+                scale = 1 << (sib >> 6);
+                int idx = ((sib >> 3) & 7) | ((rex & 2) << 2);
+                if (idx != Registers.RSP) index = idx;
+                int b = sib & 7;
+                base = (b == 5 && mod == 0) ? MemoryOperand.NONE : b | ((rex & 1) << 3);
+                if (b == 5 && mod == 0) mod = 2; // disp32, no base
+            } else if (rm == 5 && mod == 0) {
+                base = MemoryOperand.NONE;
+                ripRelative = codeSize == 64;
+                mod = 2;
+            } else {
+                base = rm | ((rex & 1) << 3);
+            }
+            long disp = switch (mod) {
+                case 0 -> 0;
+                case 1 -> (byte) next();
+                default -> imm32();
+            };
+            Segment seg = override;
+            if (seg == null) seg = (base == Registers.RSP || base == Registers.RBP) ? Segment.SS : Segment.DS;
+            return new MemoryOperand(seg, base, index, scale, disp, ripRelative, size);
+        }
+
+        private int imm16() throws DecodeException {
+            return next() | (next() << 8);
+        }
+
+        private int imm32() throws DecodeException {
+            return next() | (next() << 8) | (next() << 16) | (next() << 24);
+        }
+
+        private int operandSize() {
+            if (codeSize == 64) return (rex & 8) != 0 ? 64 : opsize ? 16 : 32;
+            return (codeSize == 16) != opsize ? 16 : 32;
+        }
+
+        private int addressSize() {
+            if (codeSize == 64) return addrsize ? 32 : 64;
+            return (codeSize == 16) != addrsize ? 16 : 32;
+        }
+
+        private DecodeException unknown(String opcode, String name) {
+            String what = name != null ? name + " (" + opcode + ")" : "opcode " + opcode;
+            return new DecodeException(what + " is not an instruction the fallback carries out", name);
+        }
+    }
+
+    private static String hex(int b) {
+        return String.format("%02X", b);
+    }
+
+    // Names for instructions the fallback does not carry out, so that stop reports can say what the guest ran.
+
+    private static String oneByteName(int op) {
+        return switch (op) {
+            case 0xCD -> "INT imm8";
+            case 0xCE -> "INTO";
+            case 0xF1 -> "INT1";
+            case 0xF4 -> "HLT";
+            case 0xCF -> "IRET";
+            case 0xE4, 0xE5, 0xEC, 0xED -> "IN";
+            case 0xE6, 0xE7, 0xEE, 0xEF -> "OUT";
+            case 0x6C, 0x6D -> "INS";
+            case 0x6E, 0x6F -> "OUTS";
+            case 0xFA -> "CLI";
+            case 0xFB -> "STI";
+            case 0xD8, 0xDA, 0xDC, 0xDE -> "x87 escape " + hex(op);
+            default -> null;
+        };
+    }
+
+    private static String x87Name(int op, int modrm) {
+        return "x87 escape " + hex(op) + " " + hex(modrm);
+    }
+
+    private static String twoByteName(int op) {
+        return switch (op) {
+            case 0x05 -> "SYSCALL";
+            case 0x07 -> "SYSRET";
+            case 0x0B -> "UD2";
+            case 0x30 -> "WRMSR";
+            case 0x31 -> "RDTSC";
+            case 0x32 -> "RDMSR";
+            case 0x34 -> "SYSENTER";
+            case 0x35 -> "SYSEXIT";
+            case 0xA2 -> "CPUID";
+            case 0xB0, 0xB1 -> "CMPXCHG";
+            case 0xC0, 0xC1 -> "XADD";
+            case 0xBC -> "BSF/TZCNT";
+            case 0xBD -> "BSR/LZCNT";
+            default -> null;
+        };
+    }
+
+    private static String group7Name(int modrm) {
+        return switch (modrm) {
+            case 0xC8 -> "MONITOR";
+            case 0xC9 -> "MWAIT";
+            case 0xD0 -> "XGETBV";
+            case 0xD1 -> "XSETBV";
+            case 0xF8 -> "SWAPGS";
+            case 0xF9 -> "RDTSCP";
+            case 0xC1 -> "VMCALL";
+            case 0xD9 -> "VMMCALL";
+            default -> switch ((modrm >> 3) & 7) {
+                case 0 -> "SGDT";
+                case 1 -> "SIDT";
+                case 2 -> "LGDT";
+                case 3 -> "LIDT";
+                case 4 -> "SMSW";
+                case 6 -> "LMSW";
+                case 7 -> "INVLPG";
+                default -> null;
+            };
+        };
+    }
+
+    private static String group15Name(int modrm) {
+        if ((modrm >> 6) == 3) {
+            return switch ((modrm >> 3) & 7) {
+                case 5 -> "LFENCE";
+                case 6 -> "MFENCE";
+                case 7 -> "SFENCE";
+                default -> "RD/WRFSBASE/GSBASE";
+            };
+        }
+        return switch ((modrm >> 3) & 7) {
+            case 0 -> "FXSAVE";
+            case 1 -> "FXRSTOR";
+            case 2 -> "LDMXCSR";
+            case 3 -> "STMXCSR";
+            case 7 -> "CLFLUSH";
+            default -> null;
+        };
+    }
+
+    private static String group9Name(int modrm) {
+        if ((modrm >> 6) == 3) {
+            return switch ((modrm >> 3) & 7) {
+                case 6 -> "RDRAND";
+                case 7 -> "RDSEED/RDPID";
+                default -> null;
+            };
+        }
+        return null;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.panavisor.vmm.vcpu.fallback;
+
+import dev.panavisor.kvm.VcpuFd;
+import dev.panavisor.vmm.memory.GuestMemory;
+import dev.panavisor.vmm.vcpu.EmulationFallback;
+
+/**
+ * The instruction fallback of one vCPU: reads its state from KVM, lets the VM's shared
+ * {@link InstructionEmulator} carry the instruction out, writes the changes back.
+ */
+public final class KvmInstructionFallback implements EmulationFallback {
+    private final InstructionEmulator emulator;
+    private final KvmCpuState state;
+    private final LinearMemory memory;
+    private String lastRefusal;
+
+    public KvmInstructionFallback(InstructionEmulator emulator, VcpuFd vcpu, GuestMemory guestMemory) {
+        this.emulator = emulator;
+        this.state = new KvmCpuState(vcpu);
+        this.memory = new LinearMemory(guestMemory, state);
+    }
+
+    @Override
+    public boolean tryEmulate(VcpuFd vcpu, byte[] instruction) {
+        lastRefusal = null;
+        try {
+            state.begin();
+            emulator.emulate(instruction, instruction.length, state, memory);
+            state.commit();
+            return true;
+        } catch (EmulationRefused e) {
+            lastRefusal = e.getMessage();
+            return false;
+        } catch (RuntimeException e) {
+            // A failed ioctl or a guest-memory surprise: stop this VM with the reason, never crash the VMM.
+            lastRefusal = "instruction fallback failed: " + e;
+            return false;
+        }
+    }
+
+    @Override
+    public String lastRefusal() { return lastRefusal; }
+
+    /** Forgets the cached CPUID (call after setting new CPUID on this vCPU). */
+    public void invalidateCpuid() { state.invalidateCpuid(); }
+}

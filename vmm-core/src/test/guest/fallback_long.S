@@ -1,0 +1,231 @@
+/*
+ * fallback_long: runs, in 64-bit mode at CPL 0, each instruction the instruction fallback
+ * carries out, and reports what the CPU did through port I/O (dword writes):
+ *
+ *   0x610  a result, in the order listed in InstructionFallbackKvmTest
+ *   0x611  an exception vector, written by the IDT handler
+ *   0x612  the RIP the handler would return to (low 32 bits)
+ *   0x613  the error code (0 for vectors without one)
+ *
+ * Faulting tests set resume_at first: the handler continues there instead of returning.
+ * Ends with cli; hlt.
+ */
+        .include "boot64.inc"
+
+        .set RESULT, 0x610
+        .set VECTOR, 0x611
+        .set RETURN_RIP, 0x612
+        .set ERROR_CODE, 0x613
+
+.macro report reg
+        mov $RESULT, %dx
+        out \reg, %dx
+.endm
+
+        .text
+        .code64
+main64:
+        lea stack_top(%rip), %rsp
+        call setup_idt
+
+        /* 1. INT3 is a trap: the handler sees the address after it. */
+        lea after_int3(%rip), %rax
+        report %eax
+        int3
+after_int3:
+
+        /* 2. STAC sets RFLAGS.AC (bit 18), CLAC clears it. */
+        stac
+        pushfq
+        pop %rax
+        shr $18, %eax
+        and $1, %eax
+        report %eax
+        clac
+        pushfq
+        pop %rax
+        shr $18, %eax
+        and $1, %eax
+        report %eax
+
+        /* 3. POPCNT: 64-bit register, 32-bit memory, 16-bit register; ZF for a zero source. */
+        mov $0xF0F0F0F0F0F0F0F0, %rbx
+        popcnt %rbx, %rax
+        report %eax
+        movl $0x00FF00FF, data(%rip)
+        popcntl data(%rip), %eax
+        report %eax
+        mov $0x12345678FFFF0007, %rbx
+        mov $-1, %rcx
+        popcnt %bx, %cx
+        mov %ecx, %eax
+        report %eax
+        xor %ebx, %ebx
+        popcnt %rbx, %rax
+        setz %al
+        movzbl %al, %eax
+        report %eax
+
+        /* 4. LOCK CMPXCHG16B: first equal (ZF=1, memory replaced), then different (ZF=0, RDX:RAX loaded). */
+        lea pair(%rip), %rdi
+        movq $1, (%rdi)
+        movq $2, 8(%rdi)
+        mov $1, %eax
+        mov $2, %edx
+        mov $5, %ebx
+        mov $6, %ecx
+        lock cmpxchg16b (%rdi)
+        setz %al
+        movzbl %al, %eax
+        report %eax
+        mov (%rdi), %eax
+        report %eax
+        mov 8(%rdi), %eax
+        report %eax
+        mov $1, %eax
+        mov $2, %edx
+        lock cmpxchg16b (%rdi)
+        setz %bl
+        mov %edx, %esi                  /* report clobbers %dx */
+        report %eax
+        mov %esi, %eax
+        report %eax
+        movzbl %bl, %eax
+        report %eax
+
+        /* 5. XSAVE/XRSTOR: OSXSAVE on, XCR0 = x87|SSE. */
+        mov %cr4, %rax
+        or $(1 << 18) | (1 << 9), %eax
+        mov %rax, %cr4
+        xor %ecx, %ecx
+        xor %edx, %edx
+        mov $3, %eax
+        xsetbv
+        fninit
+        lea area(%rip), %rdi
+        mov $3, %eax
+        xor %edx, %edx
+        xsave (%rdi)
+        movzwl (%rdi), %eax             /* FCW after FNINIT */
+        report %eax
+        movl 24(%rdi), %eax             /* MXCSR */
+        report %eax
+        movw $0x027F, (%rdi)            /* a different precision control ... */
+        orq $1, 512(%rdi)               /* ... marked in use in XSTATE_BV */
+        mov $3, %eax
+        xor %edx, %edx
+        xrstor (%rdi)
+        fnstcw scratch(%rip)            /* read back natively */
+        movzwl scratch(%rip), %eax
+        report %eax
+
+        /* 6. FWAIT with a pending unmasked exception and CR0.NE: #MF. The state comes in through
+              XRSTOR: FCW with IM clear, FSW with IE and ES set. */
+        mov %cr0, %rax
+        or $(1 << 5), %eax
+        mov %rax, %cr0
+        movw $0x037E, (%rdi)
+        movw $0x0081, 2(%rdi)
+        mov $1, %eax
+        xor %edx, %edx
+        xrstor (%rdi)
+        lea after_mf(%rip), %rax
+        mov %rax, resume_at(%rip)
+        fwait
+        mov $0xBAD, %eax                /* not reached */
+        report %eax
+after_mf:
+        fninit
+
+        /* 7. XRSTOR with a reserved header byte set: #GP(0). */
+        movq $1, 520(%rdi)
+        lea after_gp(%rip), %rax
+        mov %rax, resume_at(%rip)
+        mov $3, %eax
+        xor %edx, %edx
+        xrstor (%rdi)
+        mov $0xBAD, %eax
+        report %eax
+after_gp:
+        mov $0xD0E, %eax
+        report %eax
+        cli
+        hlt
+
+/* ---- IDT: 32 gates to stubs that push their vector ---------------------------------------- */
+setup_idt:
+        lea idt(%rip), %rdi
+        lea stubs(%rip), %rsi
+        xor %ecx, %ecx
+1:      mov %rsi, %rax
+        mov %ax, (%rdi)
+        movw $0x18, 2(%rdi)             /* boot64.inc's 64-bit code selector */
+        movw $0x8E00, 4(%rdi)           /* present, DPL 0, 64-bit interrupt gate */
+        shr $16, %rax
+        mov %ax, 6(%rdi)
+        shr $16, %rax
+        mov %eax, 8(%rdi)
+        movl $0, 12(%rdi)
+        add $16, %rdi
+        add $16, %rsi
+        inc %ecx
+        cmp $32, %ecx
+        jne 1b
+        lidt idt_pointer(%rip)
+        ret
+
+        .balign 16
+stubs:
+        .set vector, 0
+        .rept 32
+        .balign 16
+        .if vector == 8 || (vector >= 10 && vector <= 14) || vector == 17
+        push $vector                    /* the CPU pushed an error code */
+        .else
+        push $0                         /* a zero error code keeps the frame uniform */
+        push $vector
+        .endif
+        jmp common_handler
+        .set vector, vector + 1
+        .endr
+
+common_handler:                         /* stack: vector, error code, RIP, CS, RFLAGS, RSP, SS */
+        mov (%rsp), %rax
+        mov $VECTOR, %dx
+        out %eax, %dx
+        mov 16(%rsp), %rax
+        mov $RETURN_RIP, %dx
+        out %eax, %dx
+        mov 8(%rsp), %rax
+        mov $ERROR_CODE, %dx
+        out %eax, %dx
+        cmpq $3, (%rsp)
+        je 2f
+        mov resume_at(%rip), %rax       /* a fault: continue where the test said */
+        test %rax, %rax
+        jz 3f
+        mov %rax, 16(%rsp)
+        movq $0, resume_at(%rip)
+2:      add $16, %rsp
+        iretq
+3:      cli
+        hlt
+
+        .section .rodata
+idt_pointer:
+        .word 32 * 16 - 1
+        .quad idt
+
+        .bss
+        .balign 4096
+idt:    .fill 32 * 16, 1, 0
+        .balign 64
+area:   .fill 4096, 1, 0
+        .balign 16
+pair:   .fill 16, 1, 0
+data:   .fill 8, 1, 0
+scratch: .fill 8, 1, 0
+resume_at: .fill 8, 1, 0
+        .balign 16
+        .fill 4096, 1, 0
+stack_top:
