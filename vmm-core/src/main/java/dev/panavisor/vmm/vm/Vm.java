@@ -223,7 +223,9 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
 
     private void stopVcpus() {
         for (Vcpu v : vcpus) {
-            if (v.state() != Vcpu.State.NEW) v.post(VcpuCommand.STOP);
+            // By thread, not state: a thread started an instant ago is still NEW, and a STOP it
+            // never received would leave join() below waiting forever.
+            if (v.started()) v.post(VcpuCommand.STOP);
         }
         for (Vcpu v : vcpus) {
             try {

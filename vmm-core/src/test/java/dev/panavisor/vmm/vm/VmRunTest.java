@@ -150,6 +150,19 @@ class VmRunTest {
     }
 
     @Test
+    void anExitHandledBeforeTheVcpuThreadsGetGoingStillStopsThem() {
+        // The exit is queued before start, so the controller acts on it while the vCPU
+        // threads are (almost always) still starting: they must get their STOP all the same.
+        for (int round = 0; round < 20; round++) {
+            try (Vm vm = TinyGuests.boot(kvm, TinyGuests.SPIN_WITHOUT_EXITS, 2)) {
+                vm.requestExit(new VmExit(VmExit.Reason.POWER_OFF, 0, "before start"));
+                vm.start();
+                assertEquals(VmExit.Reason.POWER_OFF, vm.runUntilExit().reason());
+            }
+        }
+    }
+
+    @Test
     void illegalLifecycleTransitionsAreRefused() {
         try (Vm vm = TinyGuests.boot(kvm, TinyGuests.HALT, 1)) {
             assertThrows(IllegalStateException.class, vm::resume);
