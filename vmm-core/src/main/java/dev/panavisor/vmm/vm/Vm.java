@@ -76,7 +76,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
             for (int i = 0; i < b.vcpus; i++) {
                 VcpuFd v = fd.createVcpu(i);
                 Vcpu vcpu = new Vcpu(v, pio, mmio, this);
-                if (emulator != null) vcpu.setEmulationFallback(new KvmInstructionFallback(emulator, v, r.memory()));
+                if (emulator != null) vcpu.setEmulationFallback(new KvmInstructionFallback(emulator, v, r.memory(), mmio));
                 vcpus.add(vcpu);
             }
             this.ram = r;

@@ -12,6 +12,9 @@ final class CpuFeatures {
 
     static final int EAX = 0, EBX = 1, ECX = 2, EDX = 3;
 
+    static boolean sse(CpuState cpu) { return has(cpu, 1, 0, EDX, 25); }
+    static boolean sse2(CpuState cpu) { return has(cpu, 1, 0, EDX, 26); }
+    static boolean fxsr(CpuState cpu) { return has(cpu, 1, 0, EDX, 24); }
     static boolean popcnt(CpuState cpu) { return has(cpu, 1, 0, ECX, 23); }
     static boolean cmpxchg16b(CpuState cpu) { return has(cpu, 1, 0, ECX, 13); }
     static boolean xsave(CpuState cpu) { return has(cpu, 1, 0, ECX, 26); }

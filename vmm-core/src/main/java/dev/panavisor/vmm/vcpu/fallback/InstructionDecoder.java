@@ -133,6 +133,8 @@ public final class InstructionDecoder {
                     int regField = (modrm >> 3) & 7;
                     if ((modrm >> 6) == 3 || rep != 0 || opsize) throw unknown("0F AE " + hex(modrm), group15Name(modrm));
                     return switch (regField) {
+                        case 2 -> withModrm(InstructionKind.LDMXCSR, modrm);
+                        case 3 -> withModrm(InstructionKind.STMXCSR, modrm);
                         case 4 -> withModrm(InstructionKind.XSAVE, modrm);
                         case 5 -> withModrm(InstructionKind.XRSTOR, modrm);
                         case 6 -> withModrm(InstructionKind.XSAVEOPT, modrm);

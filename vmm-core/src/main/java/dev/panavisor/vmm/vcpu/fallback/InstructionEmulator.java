@@ -29,6 +29,9 @@ public final class InstructionEmulator {
         executors.put(InstructionKind.FLDCW, x87);
         executors.put(InstructionKind.FNSTCW, x87);
         executors.put(InstructionKind.FNSTSW, x87);
+        Executor sse = new SseControl();
+        executors.put(InstructionKind.LDMXCSR, sse);
+        executors.put(InstructionKind.STMXCSR, sse);
         executors.put(InstructionKind.CLAC, smap);
         executors.put(InstructionKind.STAC, smap);
         executors.put(InstructionKind.POPCNT, new PopulationCount());

@@ -9,6 +9,8 @@ public enum InstructionKind {
     FLDCW("FLDCW"),
     FNSTCW("FNSTCW"),
     FNSTSW("FNSTSW"),
+    LDMXCSR("LDMXCSR"),
+    STMXCSR("STMXCSR"),
     CLAC("CLAC"),
     STAC("STAC"),
     POPCNT("POPCNT"),

@@ -1,6 +1,7 @@
 package dev.panavisor.vmm.vcpu.fallback;
 
 import dev.panavisor.kvm.VcpuFd;
+import dev.panavisor.vmm.bus.IoBus;
 import dev.panavisor.vmm.memory.GuestMemory;
 import dev.panavisor.vmm.vcpu.EmulationFallback;
 
@@ -15,9 +16,14 @@ public final class KvmInstructionFallback implements EmulationFallback {
     private String lastRefusal;
 
     public KvmInstructionFallback(InstructionEmulator emulator, VcpuFd vcpu, GuestMemory guestMemory) {
+        this(emulator, vcpu, guestMemory, null);
+    }
+
+    /** Memory operands outside guest RAM go to {@code mmio}, as the guest's own accesses would. */
+    public KvmInstructionFallback(InstructionEmulator emulator, VcpuFd vcpu, GuestMemory guestMemory, IoBus mmio) {
         this.emulator = emulator;
         this.state = new KvmCpuState(vcpu);
-        this.memory = new LinearMemory(guestMemory, state);
+        this.memory = new LinearMemory(guestMemory, mmio, state);
     }
 
     @Override

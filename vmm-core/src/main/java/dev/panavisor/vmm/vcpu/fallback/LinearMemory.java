@@ -1,5 +1,6 @@
 package dev.panavisor.vmm.vcpu.fallback;
 
+import dev.panavisor.vmm.bus.IoBus;
 import dev.panavisor.vmm.memory.GuestMemory;
 import dev.panavisor.vmm.memory.GuestRegion;
 
@@ -13,6 +14,14 @@ import java.lang.invoke.VarHandle;
  * the bounds-checked {@link GuestMemory}. Every page of an access is translated before any
  * byte is written, so an access that faults has no effect (SDM vol. 3, 6.5: faults are
  * reported before the instruction changes state).
+ *
+ * <p>A guest-physical address outside guest RAM, or a write to a read-only RAM region, goes
+ * where the guest's own access would go: KVM would exit with it as MMIO, so the emulated
+ * access is handed to the VM's MMIO bus, split into naturally aligned pieces of at most 8
+ * bytes. That is how an emulated instruction reads a ROM device window (parallel flash in
+ * read-array mode answers with its contents, in a command mode with status or query data)
+ * and how its writes reach the device as commands, exactly as the guest's direct accesses
+ * would; an address no device claims reads as all ones and drops writes (the bus's rule).
  */
 public final class LinearMemory {
     private static final long PAGE = 4096;
@@ -20,10 +29,18 @@ public final class LinearMemory {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
     private final GuestMemory memory;
+    private final IoBus mmio;
     private final CpuState cpu;
 
+    /** Guest RAM only: accesses outside it stop the VM (tools and tests without an MMIO bus). */
     public LinearMemory(GuestMemory memory, CpuState cpu) {
+        this(memory, null, cpu);
+    }
+
+    /** Guest RAM, and {@code mmio} for every other guest-physical address. */
+    public LinearMemory(GuestMemory memory, IoBus mmio, CpuState cpu) {
         this.memory = memory;
+        this.mmio = mmio;
         this.cpu = cpu;
     }
 
@@ -34,7 +51,10 @@ public final class LinearMemory {
         while (done < length) {
             long at = linear + done;
             long chunk = Math.min(length - done, PAGE - (at & (PAGE - 1)));
-            MemorySegment.copy(host(at, chunk, false), 0, dst, dstOffset + done, chunk);
+            long gpa = physical(at, false);
+            MemorySegment ram = ram(at, gpa, chunk, false);
+            if (ram != null) MemorySegment.copy(ram, 0, dst, dstOffset + done, chunk);
+            else mmioRead(gpa, dst, dstOffset + done, chunk);
             done += chunk;
         }
     }
@@ -46,16 +66,18 @@ public final class LinearMemory {
         while (done < length) {
             long at = linear + done;
             long chunk = Math.min(length - done, PAGE - (at & (PAGE - 1)));
-            MemorySegment.copy(src, srcOffset + done, host(at, chunk, true), 0, chunk);
+            long gpa = physical(at, true);
+            MemorySegment ram = ram(at, gpa, chunk, true);
+            if (ram != null) MemorySegment.copy(src, srcOffset + done, ram, 0, chunk);
+            else mmioWrite(gpa, src, srcOffset + done, chunk);
             done += chunk;
         }
     }
 
     public long readLong(long linear, int size) throws GuestFault, EmulationRefused {
-        check(linear, size, false);
-        long v = 0;
-        for (int i = size - 1; i >= 0; i--) v = (v << 8) | Byte.toUnsignedLong(host(linear + i, 1, false).get(ValueLayout.JAVA_BYTE, 0));
-        return v;
+        MemorySegment buf = MemorySegment.ofArray(new byte[8]);
+        read(linear, buf, 0, size);
+        return buf.get(GuestMemory.U64_LE, 0);
     }
 
     /**
@@ -66,7 +88,12 @@ public final class LinearMemory {
     public MemorySegment alignedQuadword(long linear) throws GuestFault, EmulationRefused {
         if ((linear & 7) != 0) return null;
         check(linear, 8, true);
-        return host(linear, 8, true);
+        long gpa = physical(linear, true);
+        MemorySegment ram = ram(linear, gpa, 8, true);
+        if (ram == null) {
+            throw new EmulationRefused(String.format("locked access at guest-physical 0x%x is not to guest RAM (no atomic MMIO)", gpa));
+        }
+        return ram;
     }
 
     /** LOCK CMPXCHG on an aligned quadword: returns the value found (the witness). */
@@ -84,26 +111,66 @@ public final class LinearMemory {
         while (done < length) {
             long at = linear + done;
             long chunk = Math.min(length - done, PAGE - (at & (PAGE - 1)));
-            host(at, chunk, write);
+            ram(at, physical(at, write), chunk, write);
             done += chunk;
         }
     }
 
-    private MemorySegment host(long linear, long length, boolean write) throws GuestFault, EmulationRefused {
+    /** The guest-physical address of {@code linear}, or #PF. */
+    private long physical(long linear, boolean write) throws GuestFault {
         long gpa = cpu.translate(linear);
         if (gpa == -1) {
             // SDM vol. 3, 4.7: P=0 (not present), W/R, U/S from the access and CPL.
             int code = (write ? 2 : 0) | (cpu.cpl() == 3 ? 4 : 0);
             throw GuestFault.pageFault(linear, code);
         }
+        return gpa;
+    }
+
+    /**
+     * The host view of [gpa, gpa+length) (within one page) when the access goes to guest RAM;
+     * null when it goes to the MMIO bus (outside RAM, or a write to a read-only region).
+     */
+    private MemorySegment ram(long linear, long gpa, long length, boolean write) throws EmulationRefused {
         GuestRegion r = memory.regionFor(gpa, length);
-        if (r == null) {
-            throw new EmulationRefused(String.format("memory operand at linear 0x%x (guest-physical 0x%x, %d bytes) is not guest RAM",
-                    linear, gpa, length));
+        if (r != null && !(write && r.readOnly())) return memory.slice(gpa, length);
+        if (mmio == null) {
+            throw new EmulationRefused(r == null
+                    ? String.format("memory operand at linear 0x%x (guest-physical 0x%x, %d bytes) is not guest RAM", linear, gpa, length)
+                    : String.format("memory operand at guest-physical 0x%x is in read-only region %s", gpa, r.name()));
         }
-        if (write && r.readOnly()) {
-            throw new EmulationRefused(String.format("memory operand at guest-physical 0x%x is in read-only region %s", gpa, r.name()));
+        if (r == null && (memory.regionFor(gpa, 1) != null || memory.regionFor(gpa + length - 1, 1) != null)) {
+            throw new EmulationRefused(String.format("memory operand at guest-physical 0x%x (%d bytes) straddles guest RAM and MMIO", gpa, length));
         }
-        return memory.slice(gpa, length);
+        return null;
+    }
+
+    private void mmioRead(long gpa, MemorySegment dst, long dstOffset, long length) {
+        long done = 0;
+        while (done < length) {
+            int size = piece(gpa + done, length - done);
+            long v = mmio.read(gpa + done, size);
+            for (int i = 0; i < size; i++) dst.set(ValueLayout.JAVA_BYTE, dstOffset + done + i, (byte) (v >>> (8 * i)));
+            done += size;
+        }
+    }
+
+    private void mmioWrite(long gpa, MemorySegment src, long srcOffset, long length) {
+        long done = 0;
+        while (done < length) {
+            int size = piece(gpa + done, length - done);
+            long v = 0;
+            for (int i = size - 1; i >= 0; i--) v = (v << 8) | Byte.toUnsignedLong(src.get(ValueLayout.JAVA_BYTE, srcOffset + done + i));
+            mmio.write(gpa + done, size, v);
+            done += size;
+        }
+    }
+
+    /** The largest naturally aligned access (8, 4, 2 or 1 bytes) at {@code gpa} that fits in {@code left}. */
+    static int piece(long gpa, long left) {
+        for (int size = 8; size > 1; size >>= 1) {
+            if ((gpa & (size - 1)) == 0 && left >= size) return size;
+        }
+        return 1;
     }
 }
