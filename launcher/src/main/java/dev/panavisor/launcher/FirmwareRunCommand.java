@@ -105,6 +105,8 @@ final class FirmwareRunCommand implements Callable<Integer> {
                 System.err.println("panavisor: guest " + DemoCommand.describe(exit) + " after " + machine.guestResets()
                         + " guest reset(s); exit code " + code + (exit.detail().isEmpty() ? "" : "\n" + exit.detail()));
                 if (timeline) marks.print(System.err);
+                String emulated = machine.vm().emulationStats().describe();
+                if (!emulated.isEmpty()) System.err.println("panavisor: instruction fallback: " + emulated);
                 if (machine.isUefi()) {
                     machine.noteWhereTheFirmwareStopped();
                     long start = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);

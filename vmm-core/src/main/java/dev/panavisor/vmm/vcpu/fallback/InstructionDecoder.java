@@ -50,10 +50,13 @@ public final class InstructionDecoder {
                     int modrm = next();
                     if (modrm == 0xE3) yield plain(InstructionKind.FNINIT);
                     if (modrm == 0xE2) yield plain(InstructionKind.FNCLEX);
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 0) yield withModrm(InstructionKind.FILD32, modrm);
                     throw unknown("DB " + hex(modrm), x87Name(0xDB, modrm));
                 }
                 case 0xD9 -> {
                     int modrm = next();
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 2) yield withModrm(InstructionKind.FST32, modrm);
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 3) yield withModrm(InstructionKind.FSTP32, modrm);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 5) yield withModrm(InstructionKind.FLDCW, modrm);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7) yield withModrm(InstructionKind.FNSTCW, modrm);
                     throw unknown("D9 " + hex(modrm), x87Name(0xD9, modrm));
@@ -61,12 +64,16 @@ public final class InstructionDecoder {
                 case 0xDD -> {
                     int modrm = next();
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7) yield withModrm(InstructionKind.FNSTSW, modrm);
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 2) yield withModrm(InstructionKind.FST64, modrm);
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 3) yield withModrm(InstructionKind.FSTP64, modrm);
                     throw unknown("DD " + hex(modrm), x87Name(0xDD, modrm));
                 }
                 case 0xDF -> {
                     int modrm = next();
                     // FNSTSW AX: decoded as a register form with AX as the operand
                     if (modrm == 0xE0) yield withModrm(InstructionKind.FNSTSW, modrm);
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 0) yield withModrm(InstructionKind.FILD16, modrm);
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 5) yield withModrm(InstructionKind.FILD64, modrm);
                     throw unknown("DF " + hex(modrm), x87Name(0xDF, modrm));
                 }
                 case 0x0F -> twoByte();

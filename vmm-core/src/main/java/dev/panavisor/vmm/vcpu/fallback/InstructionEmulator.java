@@ -29,6 +29,11 @@ public final class InstructionEmulator {
         executors.put(InstructionKind.FLDCW, x87);
         executors.put(InstructionKind.FNSTCW, x87);
         executors.put(InstructionKind.FNSTSW, x87);
+        Executor x87Data = new X87DataTransfer();
+        for (InstructionKind k : new InstructionKind[]{InstructionKind.FILD16, InstructionKind.FILD32, InstructionKind.FILD64,
+                InstructionKind.FST32, InstructionKind.FST64, InstructionKind.FSTP32, InstructionKind.FSTP64}) {
+            executors.put(k, x87Data);
+        }
         Executor sse = new SseControl();
         executors.put(InstructionKind.LDMXCSR, sse);
         executors.put(InstructionKind.STMXCSR, sse);

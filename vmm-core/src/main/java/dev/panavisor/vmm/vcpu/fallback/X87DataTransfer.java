@@ -1,0 +1,161 @@
+package dev.panavisor.vmm.vcpu.fallback;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.panavisor.vmm.memory.GuestMemory.U16_LE;
+import static dev.panavisor.vmm.memory.GuestMemory.U64_LE;
+
+/**
+ * FILD m16/m32/m64int and FST/FSTP m32/m64fp (SDM vol. 2, FILD and FST/FSTP) against the
+ * x87 register stack in the XSAVE image's legacy region. The image keeps ST(0)..ST(7) in
+ * stack order at 32 + 16*i (SDM vol. 1, 10.5.1, table 10-2), FSW.TOP in bits 13:11 and the
+ * abridged tag word by physical register (bit j = R[j] not empty).
+ *
+ * <p>Only exact conversions are carried out: every integer FILD loads is exact in double
+ * extended precision, and FST/FSTP stores a value whose exponent and significand fit the
+ * destination format unchanged (zero, infinity, normal numbers without lost bits, QNaN).
+ * A store that would round, overflow, underflow or produce a denormal needs the rounding and
+ * exception machinery of x87 arithmetic, which the fallback does not model: it stops the VM
+ * with that reason instead of guessing.
+ */
+final class X87DataTransfer implements Executor {
+    static final int ST_BASE = 32, ST_STRIDE = 16;
+    private static final int FSW_IE = 1, FSW_SF = 1 << 6, FSW_ES = 1 << 7, FSW_C1 = 1 << 9, FSW_B = 1 << 15;
+    private static final int TOP_SHIFT = 11, TOP_MASK = 7 << TOP_SHIFT;
+    private static final int EXTENDED_BIAS = 16383;
+    /** The QNaN floating-point indefinite in double extended precision (SDM vol. 1, 4.8.3.7). */
+    private static final long INDEFINITE_SIGNIFICAND = 0xC000_0000_0000_0000L;
+    private static final int INDEFINITE_SIGN_EXPONENT = 0xFFFF;
+
+    @Override
+    public void execute(DecodedInstruction insn, CpuState cpu, LinearMemory memory) throws GuestFault, EmulationRefused {
+        String name = insn.kind().mnemonic();
+        if (insn.lock()) throw GuestFault.undefinedOpcode(name + " with LOCK");
+        long cr0 = cpu.cr0();
+        if ((cr0 & (CpuState.CR0_EM | CpuState.CR0_TS)) != 0) throw GuestFault.deviceNotAvailable(name + " with CR0.EM or CR0.TS set");
+        MemorySegment image = cpu.xsaveImage();
+        int fcw = image.get(U16_LE, X87Control.FCW) & 0xFFFF;
+        int fsw = image.get(U16_LE, X87Control.FSW) & 0xFFFF;
+        // A waiting x87 instruction first reports a pending unmasked exception (SDM vol. 1, 8.6).
+        if ((fsw & ~fcw & 0x3F) != 0) {
+            if ((cr0 & CpuState.CR0_NE) != 0) throw GuestFault.x87FloatingPoint(name + " with an unmasked x87 exception pending");
+            throw new EmulationRefused(name + " with an unmasked x87 exception pending and CR0.NE clear (FERR# is not modelled)");
+        }
+        long linear = EffectiveAddress.linear(insn, cpu);
+        switch (insn.kind()) {
+            case FILD16, FILD32, FILD64 -> load(insn, cpu, memory, image, linear, fcw, fsw);
+            default -> store(insn, cpu, memory, image, linear, fcw, fsw);
+        }
+        image.set(U64_LE, X87Control.XSTATE_BV, image.get(U64_LE, X87Control.XSTATE_BV) | 1L);
+        cpu.xsaveImageChanged();
+    }
+
+    private static void load(DecodedInstruction insn, CpuState cpu, LinearMemory memory, MemorySegment image, long linear,
+                             int fcw, int fsw) throws GuestFault, EmulationRefused {
+        int bytes = switch (insn.kind()) { case FILD16 -> 2; case FILD32 -> 4; default -> 8; };
+        long raw = memory.readLong(linear, bytes);
+        long value = bytes == 8 ? raw : (raw << (64 - 8 * bytes)) >> (64 - 8 * bytes);
+        int top = (fsw & TOP_MASK) >> TOP_SHIFT;
+        int newTop = (top - 1) & 7;
+        int tags = image.get(java.lang.foreign.ValueLayout.JAVA_BYTE, X87Control.FTW) & 0xFF;
+        long significand;
+        int signExponent;
+        if ((tags & (1 << newTop)) != 0) {
+            // Stack overflow (SDM vol. 1, 8.5.1.1): IE, SF and C1 set; masked, the indefinite is pushed.
+            fsw |= FSW_IE | FSW_SF | FSW_C1;
+            if ((fcw & FSW_IE) == 0) {
+                image.set(U16_LE, X87Control.FSW, (short) (fsw | FSW_ES | FSW_B));
+                return;
+            }
+            significand = INDEFINITE_SIGNIFICAND;
+            signExponent = INDEFINITE_SIGN_EXPONENT;
+        } else {
+            fsw &= ~FSW_C1;
+            if (value == 0) {
+                significand = 0;
+                signExponent = 0;
+            } else {
+                long magnitude = value < 0 ? -value : value; // Long.MIN_VALUE stays 2^63 as an unsigned magnitude
+                int shift = Long.numberOfLeadingZeros(magnitude);
+                significand = magnitude << shift;
+                signExponent = (value < 0 ? 0x8000 : 0) | (EXTENDED_BIAS + 63 - shift);
+            }
+        }
+        // Push: ST(i) becomes ST(i+1); the slot of the old ST(7) is the register being loaded.
+        MemorySegment.copy(image, ST_BASE, image, ST_BASE + ST_STRIDE, 7L * ST_STRIDE);
+        image.asSlice(ST_BASE, ST_STRIDE).fill((byte) 0);
+        image.set(U64_LE, ST_BASE, significand);
+        image.set(U16_LE, ST_BASE + 8, (short) signExponent);
+        image.set(java.lang.foreign.ValueLayout.JAVA_BYTE, X87Control.FTW, (byte) (tags | (1 << newTop)));
+        image.set(U16_LE, X87Control.FSW, (short) ((fsw & ~TOP_MASK) | (newTop << TOP_SHIFT)));
+    }
+
+    private static void store(DecodedInstruction insn, CpuState cpu, LinearMemory memory, MemorySegment image, long linear,
+                              int fcw, int fsw) throws GuestFault, EmulationRefused {
+        boolean single = insn.kind() == InstructionKind.FST32 || insn.kind() == InstructionKind.FSTP32;
+        boolean pop = insn.kind() == InstructionKind.FSTP32 || insn.kind() == InstructionKind.FSTP64;
+        int top = (fsw & TOP_MASK) >> TOP_SHIFT;
+        int tags = image.get(java.lang.foreign.ValueLayout.JAVA_BYTE, X87Control.FTW) & 0xFF;
+        long result;
+        if ((tags & (1 << top)) == 0) {
+            // Stack underflow (SDM vol. 1, 8.5.1.1): IE and SF set, C1 clear; masked, the indefinite is stored.
+            fsw = (fsw | FSW_IE | FSW_SF) & ~FSW_C1;
+            if ((fcw & FSW_IE) == 0) {
+                image.set(U16_LE, X87Control.FSW, (short) (fsw | FSW_ES | FSW_B));
+                return;
+            }
+            result = single ? 0xFFC0_0000L : 0xFFF8_0000_0000_0000L;
+        } else {
+            long significand = image.get(U64_LE, ST_BASE);
+            int signExponent = image.get(U16_LE, ST_BASE + 8) & 0xFFFF;
+            result = exactConversion(significand, signExponent, single, insn.kind().mnemonic());
+            fsw &= ~FSW_C1;
+        }
+        MemorySegment buf = MemorySegment.ofArray(new byte[8]);
+        buf.set(U64_LE, 0, result);
+        memory.write(linear, buf, 0, single ? 4 : 8);
+        if (pop) {
+            // Pop: R[TOP] becomes empty and keeps its contents, which are now ST(7).
+            byte[] st0 = image.asSlice(ST_BASE, ST_STRIDE).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            MemorySegment.copy(image, ST_BASE + ST_STRIDE, image, ST_BASE, 7L * ST_STRIDE);
+            MemorySegment.copy(MemorySegment.ofArray(st0), 0, image, ST_BASE + 7L * ST_STRIDE, ST_STRIDE);
+            image.set(java.lang.foreign.ValueLayout.JAVA_BYTE, X87Control.FTW, (byte) (tags & ~(1 << top)));
+            fsw = (fsw & ~TOP_MASK) | (((top + 1) & 7) << TOP_SHIFT);
+        }
+        image.set(U16_LE, X87Control.FSW, (short) fsw);
+    }
+
+    /**
+     * The binary32/binary64 encoding of a double extended value when it converts without
+     * rounding or exception (SDM vol. 1, 4.2.2 and 8.2.2), else EmulationRefused.
+     */
+    static long exactConversion(long significand, int signExponent, boolean single, String what) throws EmulationRefused {
+        int fractionBits = single ? 23 : 52;
+        int exponentBits = single ? 8 : 11;
+        int bias = (1 << (exponentBits - 1)) - 1;
+        long sign = (long) (signExponent >>> 15) << (fractionBits + exponentBits);
+        int exponent = signExponent & 0x7FFF;
+        long maxExponent = (1L << exponentBits) - 1;
+        if (exponent == 0 && significand == 0) return sign;
+        if (exponent == 0x7FFF) {
+            long fraction = significand & Long.MAX_VALUE;
+            if (significand == Long.MIN_VALUE) return sign | (maxExponent << fractionBits); // infinity
+            if (significand < 0 && (fraction >>> 62) == 1) {
+                // QNaN: the fraction's high bits carry over (truncation of a NaN payload is not rounding).
+                return sign | (maxExponent << fractionBits) | (fraction >>> (63 - fractionBits));
+            }
+            throw new EmulationRefused(what + " of a signalling NaN or unsupported encoding needs x87 exception handling the fallback does not model");
+        }
+        if (significand >= 0) {
+            throw new EmulationRefused(what + " of a denormal, unnormal or pseudo-denormal value is not emulated");
+        }
+        int unbiased = exponent - EXTENDED_BIAS;
+        long lost = significand & ((1L << (63 - fractionBits)) - 1);
+        if (unbiased < 1 - bias || unbiased > bias || lost != 0) {
+            throw new EmulationRefused(String.format("%s of 0x%04x_%016x would round, overflow or underflow: x87 rounding is not emulated",
+                    what, signExponent, significand));
+        }
+        long fraction = (significand & Long.MAX_VALUE) >>> (63 - fractionBits);
+        return sign | ((long) (unbiased + bias) << fractionBits) | fraction;
+    }
+}
