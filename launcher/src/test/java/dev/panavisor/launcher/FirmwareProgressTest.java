@@ -46,6 +46,14 @@ class FirmwareProgressTest {
     }
 
     @Test
+    void phasesBeforeTheFurthestReadAsPassedNotAsNotReached() {
+        progress.reach(FirmwareMilestone.DXE);
+        String d = progress.describe(0);
+        assertTrue(d.contains("SEC  passed (no timestamp)"), d);
+        assertTrue(d.contains("BDS  not reached"), d);
+    }
+
+    @Test
     void firstConsoleByteMeansBds() {
         StringBuilder out = new StringBuilder();
         ConsoleSink s = progress.onFirstByte(b -> out.append((char) b), FirmwareMilestone.BDS);

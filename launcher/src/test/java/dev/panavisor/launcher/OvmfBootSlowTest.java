@@ -25,11 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @RequiresKvm
 @Tag("slow-firmware")
-@Timeout(value = 330, unit = TimeUnit.SECONDS)
+@Timeout(value = 720, unit = TimeUnit.SECONDS)
 class OvmfBootSlowTest {
     /** What OVMF reaches on this project's CI host today (see docs/platform.md); raise it as the fallback grows. */
-    static final FirmwareMilestone FLOOR = FirmwareMilestone.SEC;
-    static final long RUN_LIMIT_MS = 240_000;
+    static final FirmwareMilestone FLOOR = FirmwareMilestone.DXE;
+    /** On this host PEI's first fw-cfg access comes about 200 s in, DXE's first flash command about 280 s in. */
+    static final long RUN_LIMIT_MS = 600_000;
 
     @TempDir Path dir;
 
@@ -73,7 +74,8 @@ class OvmfBootSlowTest {
             pc.noteWhereTheFirmwareStopped();
             FirmwareMilestone furthest = pc.progress().furthest();
             String report = what + ": stopped with " + exit.reason() + " after " + (System.currentTimeMillis() - start) + " ms\n"
-                    + pc.progress().describe(start) + firstLines(exit.detail(), 3)
+                    + pc.progress().describe(start) + firstLines(exit.detail(), 14)
+                    + "\ninstruction fallback: " + pc.vm().emulationStats().describe()
                     + "\nserial: " + tail(serial.text()) + "\ndebugcon: " + tail(debug.text());
             System.out.println(report);
             assertNotNull(furthest, report);

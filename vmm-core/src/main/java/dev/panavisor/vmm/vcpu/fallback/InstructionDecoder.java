@@ -55,6 +55,7 @@ public final class InstructionDecoder {
                 }
                 case 0xD9 -> {
                     int modrm = next();
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 0) yield withModrm(InstructionKind.FLD32, modrm);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 2) yield withModrm(InstructionKind.FST32, modrm);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 3) yield withModrm(InstructionKind.FSTP32, modrm);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 5) yield withModrm(InstructionKind.FLDCW, modrm);
@@ -64,6 +65,7 @@ public final class InstructionDecoder {
                 case 0xDD -> {
                     int modrm = next();
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7) yield withModrm(InstructionKind.FNSTSW, modrm);
+                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 0) yield withModrm(InstructionKind.FLD64, modrm);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 2) yield withModrm(InstructionKind.FST64, modrm);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 3) yield withModrm(InstructionKind.FSTP64, modrm);
                     throw unknown("DD " + hex(modrm), x87Name(0xDD, modrm));

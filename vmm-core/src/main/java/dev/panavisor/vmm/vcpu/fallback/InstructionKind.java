@@ -12,6 +12,8 @@ public enum InstructionKind {
     FILD16("FILD m16int"),
     FILD32("FILD m32int"),
     FILD64("FILD m64int"),
+    FLD32("FLD m32fp"),
+    FLD64("FLD m64fp"),
     FST32("FST m32fp"),
     FST64("FST m64fp"),
     FSTP32("FSTP m32fp"),

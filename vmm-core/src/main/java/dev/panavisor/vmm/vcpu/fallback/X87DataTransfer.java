@@ -6,13 +6,14 @@ import static dev.panavisor.vmm.memory.GuestMemory.U16_LE;
 import static dev.panavisor.vmm.memory.GuestMemory.U64_LE;
 
 /**
- * FILD m16/m32/m64int and FST/FSTP m32/m64fp (SDM vol. 2, FILD and FST/FSTP) against the
+ * FILD m16/m32/m64int, FLD m32/m64fp and FST/FSTP m32/m64fp (SDM vol. 2, FILD, FLD and
+ * FST/FSTP) against the
  * x87 register stack in the XSAVE image's legacy region. The image keeps ST(0)..ST(7) in
  * stack order at 32 + 16*i (SDM vol. 1, 10.5.1, table 10-2), FSW.TOP in bits 13:11 and the
  * abridged tag word by physical register (bit j = R[j] not empty).
  *
- * <p>Only exact conversions are carried out: every integer FILD loads is exact in double
- * extended precision, and FST/FSTP stores a value whose exponent and significand fit the
+ * <p>Only exact conversions are carried out: every integer FILD loads and every single or
+ * double FLD loads is exact in double extended precision, and FST/FSTP stores a value whose exponent and significand fit the
  * destination format unchanged (zero, infinity, normal numbers without lost bits, QNaN).
  * A store that would round, overflow, underflow or produce a denormal needs the rounding and
  * exception machinery of x87 arithmetic, which the fallback does not model: it stops the VM
@@ -43,7 +44,7 @@ final class X87DataTransfer implements Executor {
         }
         long linear = EffectiveAddress.linear(insn, cpu);
         switch (insn.kind()) {
-            case FILD16, FILD32, FILD64 -> load(insn, cpu, memory, image, linear, fcw, fsw);
+            case FILD16, FILD32, FILD64, FLD32, FLD64 -> load(insn, cpu, memory, image, linear, fcw, fsw);
             default -> store(insn, cpu, memory, image, linear, fcw, fsw);
         }
         image.set(U64_LE, X87Control.XSTATE_BV, image.get(U64_LE, X87Control.XSTATE_BV) | 1L);
@@ -52,8 +53,9 @@ final class X87DataTransfer implements Executor {
 
     private static void load(DecodedInstruction insn, CpuState cpu, LinearMemory memory, MemorySegment image, long linear,
                              int fcw, int fsw) throws GuestFault, EmulationRefused {
-        int bytes = switch (insn.kind()) { case FILD16 -> 2; case FILD32 -> 4; default -> 8; };
+        int bytes = switch (insn.kind()) { case FILD16 -> 2; case FILD32, FLD32 -> 4; default -> 8; };
         long raw = memory.readLong(linear, bytes);
+        boolean real = insn.kind() == InstructionKind.FLD32 || insn.kind() == InstructionKind.FLD64;
         long value = bytes == 8 ? raw : (raw << (64 - 8 * bytes)) >> (64 - 8 * bytes);
         int top = (fsw & TOP_MASK) >> TOP_SHIFT;
         int newTop = (top - 1) & 7;
@@ -69,6 +71,16 @@ final class X87DataTransfer implements Executor {
             }
             significand = INDEFINITE_SIGNIFICAND;
             signExponent = INDEFINITE_SIGN_EXPONENT;
+        } else if (real) {
+            fsw &= ~FSW_C1;
+            long[] extended = extend(raw, bytes == 4, fcw);
+            if (extended == null) {
+                throw new EmulationRefused(String.format("%s of 0x%x: a signalling NaN or a denormal with its exception unmasked is not emulated",
+                        insn.kind().mnemonic(), raw));
+            }
+            significand = extended[0];
+            signExponent = (int) extended[1];
+            fsw |= (int) extended[2];
         } else {
             fsw &= ~FSW_C1;
             if (value == 0) {
@@ -123,6 +135,37 @@ final class X87DataTransfer implements Executor {
             fsw = (fsw & ~TOP_MASK) | (((top + 1) & 7) << TOP_SHIFT);
         }
         image.set(U16_LE, X87Control.FSW, (short) fsw);
+    }
+
+    /**
+     * A binary32/binary64 value in double extended precision (SDM vol. 1, 4.2.2): always exact.
+     * Returns {significand, sign and exponent, FSW flags raised}, or null when the load needs an
+     * unmasked exception (denormal operand with DM clear) or is a signalling NaN (IE).
+     */
+    static long[] extend(long raw, boolean single, int fcw) {
+        int fractionBits = single ? 23 : 52;
+        int exponentBits = single ? 8 : 11;
+        int bias = (1 << (exponentBits - 1)) - 1;
+        int sign = (int) (raw >>> (fractionBits + exponentBits)) & 1;
+        int exponent = (int) (raw >>> fractionBits) & ((1 << exponentBits) - 1);
+        long fraction = raw & ((1L << fractionBits) - 1);
+        int signBit = sign << 15;
+        if (exponent == 0 && fraction == 0) return new long[]{0, signBit, 0};
+        if (exponent == (1 << exponentBits) - 1) {
+            if (fraction == 0) return new long[]{Long.MIN_VALUE, signBit | 0x7FFF, 0};
+            if ((fraction >>> (fractionBits - 1)) == 0) return null; // SNaN: IE
+            return new long[]{Long.MIN_VALUE | (fraction << (63 - fractionBits)), signBit | 0x7FFF, 0};
+        }
+        if (exponent == 0) {
+            // Denormal operand (DE): masked, the value is normalised, which is exact.
+            if ((fcw & 2) == 0) return null;
+            int shift = Long.numberOfLeadingZeros(fraction);
+            long significand = fraction << shift;
+            int unbiased = (1 - bias) - (shift - (63 - fractionBits));
+            return new long[]{significand, signBit | (unbiased + EXTENDED_BIAS), 2};
+        }
+        long significand = Long.MIN_VALUE | (fraction << (63 - fractionBits));
+        return new long[]{significand, signBit | (exponent - bias + EXTENDED_BIAS), 0};
     }
 
     /**

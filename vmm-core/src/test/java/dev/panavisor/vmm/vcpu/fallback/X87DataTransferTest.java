@@ -139,4 +139,56 @@ class X87DataTransferTest {
         assertEquals(Float.floatToRawIntBits(1.5f), (int) X87DataTransfer.exactConversion(0xC000_0000_0000_0000L, 16383, true, "t"));
         assertThrows(EmulationRefused.class, () -> X87DataTransfer.exactConversion(Long.MIN_VALUE, 16383 + 1024, false, "t"));
     }
+
+    @Test
+    void ovmfDxeFldM64ThenFstpM64CopiesADouble() throws Exception {
+        // OVMF DXE: fld qword [rsp+0x40]; mov [rsp+0x10], rdi; fstp qword [rsp+0x8]
+        FakeCpu cpu = new FakeCpu();
+        cpu.gpr[Registers.RSP] = 0x5000;
+        cpu.ram.set(GuestMemory.U64_LE, 0x5040, Double.doubleToRawLongBits(-0.1));
+        assertEquals(InstructionKind.FLD64, run(cpu, 0xDD, 0x44, 0x24, 0x40).kind());
+        run(cpu, 0xDD, 0x5C, 0x24, 0x08);
+        assertEquals(-0.1, Double.longBitsToDouble(cpu.ram.get(GuestMemory.U64_LE, 0x5008)));
+        assertEquals(0, top(cpu));
+    }
+
+    @Property(tries = 500)
+    void fldM64ThenFstpM64RoundTripsEveryNormalDouble(@ForAll double d) throws Exception {
+        if (!Double.isFinite(d) || (d != 0 && Math.abs(d) < Double.MIN_NORMAL)) return; // denormal stores are not emulated
+        FakeCpu cpu = new FakeCpu();
+        cpu.gpr[Registers.RSI] = 0x3000;
+        cpu.ram.set(GuestMemory.U64_LE, 0x3000, Double.doubleToRawLongBits(d));
+        run(cpu, 0xDD, 0x06);         // fld qword [rsi]
+        run(cpu, 0xDD, 0x5E, 0x08);   // fstp qword [rsi+8]
+        assertEquals(Double.doubleToRawLongBits(d), cpu.ram.get(GuestMemory.U64_LE, 0x3008));
+    }
+
+    @Property(tries = 500)
+    void fldM32ThenFstpM64WidensExactly(@ForAll float f) throws Exception {
+        if (Float.isNaN(f)) return;
+        FakeCpu cpu = new FakeCpu();
+        cpu.gpr[Registers.RSI] = 0x3000;
+        cpu.ram.set(GuestMemory.U32_LE, 0x3000, Float.floatToRawIntBits(f));
+        run(cpu, 0xD9, 0x06);         // fld dword [rsi] (a masked denormal operand is normalised)
+        run(cpu, 0xDD, 0x5E, 0x08);
+        assertEquals((double) f, Double.longBitsToDouble(cpu.ram.get(GuestMemory.U64_LE, 0x3008)));
+    }
+
+    @Test
+    void fldOfAMaskedDenormalSetsDe_sdmVol1_8_5_2() throws Exception {
+        FakeCpu cpu = new FakeCpu();
+        cpu.gpr[Registers.RSI] = 0x3000;
+        cpu.ram.set(GuestMemory.U32_LE, 0x3000, 1); // smallest binary32 denormal
+        run(cpu, 0xD9, 0x06);
+        assertEquals(2, fsw(cpu) & 2);
+    }
+
+    @Test
+    void fldOfASignallingNanStopsTheVm() {
+        FakeCpu cpu = new FakeCpu();
+        cpu.gpr[Registers.RSI] = 0x3000;
+        cpu.ram.set(GuestMemory.U64_LE, 0x3000, 0x7FF0_0000_0000_0001L);
+        assertThrows(EmulationRefused.class, () -> run(cpu, 0xDD, 0x06));
+        assertEquals(0, top(cpu));
+    }
 }
