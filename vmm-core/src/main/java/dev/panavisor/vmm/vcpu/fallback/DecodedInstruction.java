@@ -27,6 +27,9 @@ public record DecodedInstruction(InstructionKind kind, int length, int codeSize,
         if (kind == InstructionKind.POPCNT) {
             b.append(' ').append(Registers.name(reg, operandSize)).append(", ")
                     .append(memory != null ? memory.toString() : Registers.name(rmRegister, operandSize));
+        } else if (kind == InstructionKind.FCOMI || kind == InstructionKind.FCOMIP
+                || kind == InstructionKind.FUCOMI || kind == InstructionKind.FUCOMIP) {
+            b.append(" st(0), st(").append(rmRegister & 7).append(')');
         } else if (memory != null) {
             b.append(' ').append(memory);
         } else if (rmRegister >= 0) {

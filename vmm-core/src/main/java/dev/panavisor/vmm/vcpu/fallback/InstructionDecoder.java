@@ -51,10 +51,14 @@ public final class InstructionDecoder {
                     if (modrm == 0xE3) yield plain(InstructionKind.FNINIT);
                     if (modrm == 0xE2) yield plain(InstructionKind.FNCLEX);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 0) yield withModrm(InstructionKind.FILD32, modrm);
+                    if ((modrm & 0xF8) == 0xF0) yield withModrm(InstructionKind.FCOMI, modrm);
+                    if ((modrm & 0xF8) == 0xE8) yield withModrm(InstructionKind.FUCOMI, modrm);
                     throw unknown("DB " + hex(modrm), x87Name(0xDB, modrm));
                 }
                 case 0xD9 -> {
                     int modrm = next();
+                    if (modrm == 0xE8) yield plain(InstructionKind.FLD1);
+                    if (modrm == 0xEE) yield plain(InstructionKind.FLDZ);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 0) yield withModrm(InstructionKind.FLD32, modrm);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 2) yield withModrm(InstructionKind.FST32, modrm);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 3) yield withModrm(InstructionKind.FSTP32, modrm);
@@ -75,6 +79,8 @@ public final class InstructionDecoder {
                     // FNSTSW AX: decoded as a register form with AX as the operand
                     if (modrm == 0xE0) yield withModrm(InstructionKind.FNSTSW, modrm);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 0) yield withModrm(InstructionKind.FILD16, modrm);
+                    if ((modrm & 0xF8) == 0xF0) yield withModrm(InstructionKind.FCOMIP, modrm);
+                    if ((modrm & 0xF8) == 0xE8) yield withModrm(InstructionKind.FUCOMIP, modrm);
                     if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 5) yield withModrm(InstructionKind.FILD64, modrm);
                     throw unknown("DF " + hex(modrm), x87Name(0xDF, modrm));
                 }

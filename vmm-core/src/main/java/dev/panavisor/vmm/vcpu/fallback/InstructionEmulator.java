@@ -31,7 +31,8 @@ public final class InstructionEmulator {
         executors.put(InstructionKind.FNSTSW, x87);
         Executor x87Data = new X87DataTransfer();
         for (InstructionKind k : new InstructionKind[]{InstructionKind.FILD16, InstructionKind.FILD32, InstructionKind.FILD64,
-                InstructionKind.FLD32, InstructionKind.FLD64, InstructionKind.FST32, InstructionKind.FST64, InstructionKind.FSTP32, InstructionKind.FSTP64}) {
+                InstructionKind.FLD32, InstructionKind.FLD64, InstructionKind.FLDZ, InstructionKind.FLD1,
+                InstructionKind.FCOMI, InstructionKind.FCOMIP, InstructionKind.FUCOMI, InstructionKind.FUCOMIP, InstructionKind.FST32, InstructionKind.FST64, InstructionKind.FSTP32, InstructionKind.FSTP64}) {
             executors.put(k, x87Data);
         }
         Executor sse = new SseControl();

@@ -21,9 +21,9 @@ import static dev.panavisor.vmm.memory.GuestMemory.U64_LE;
  */
 final class X87DataTransfer implements Executor {
     static final int ST_BASE = 32, ST_STRIDE = 16;
-    private static final int FSW_IE = 1, FSW_SF = 1 << 6, FSW_ES = 1 << 7, FSW_C1 = 1 << 9, FSW_B = 1 << 15;
-    private static final int TOP_SHIFT = 11, TOP_MASK = 7 << TOP_SHIFT;
-    private static final int EXTENDED_BIAS = 16383;
+    static final int FSW_IE = 1, FSW_DE = 2, FSW_SF = 1 << 6, FSW_ES = 1 << 7, FSW_C1 = 1 << 9, FSW_B = 1 << 15;
+    static final int TOP_SHIFT = 11, TOP_MASK = 7 << TOP_SHIFT;
+    static final int EXTENDED_BIAS = 16383;
     /** The QNaN floating-point indefinite in double extended precision (SDM vol. 1, 4.8.3.7). */
     private static final long INDEFINITE_SIGNIFICAND = 0xC000_0000_0000_0000L;
     private static final int INDEFINITE_SIGN_EXPONENT = 0xFFFF;
@@ -42,9 +42,10 @@ final class X87DataTransfer implements Executor {
             if ((cr0 & CpuState.CR0_NE) != 0) throw GuestFault.x87FloatingPoint(name + " with an unmasked x87 exception pending");
             throw new EmulationRefused(name + " with an unmasked x87 exception pending and CR0.NE clear (FERR# is not modelled)");
         }
-        long linear = EffectiveAddress.linear(insn, cpu);
+        long linear = insn.hasMemoryOperand() ? EffectiveAddress.linear(insn, cpu) : 0;
         switch (insn.kind()) {
-            case FILD16, FILD32, FILD64, FLD32, FLD64 -> load(insn, cpu, memory, image, linear, fcw, fsw);
+            case FILD16, FILD32, FILD64, FLD32, FLD64, FLDZ, FLD1 -> load(insn, cpu, memory, image, linear, fcw, fsw);
+            case FCOMI, FCOMIP, FUCOMI, FUCOMIP -> X87Compare.compare(insn, cpu, image, fcw, fsw);
             default -> store(insn, cpu, memory, image, linear, fcw, fsw);
         }
         image.set(U64_LE, X87Control.XSTATE_BV, image.get(U64_LE, X87Control.XSTATE_BV) | 1L);
@@ -53,10 +54,11 @@ final class X87DataTransfer implements Executor {
 
     private static void load(DecodedInstruction insn, CpuState cpu, LinearMemory memory, MemorySegment image, long linear,
                              int fcw, int fsw) throws GuestFault, EmulationRefused {
-        int bytes = switch (insn.kind()) { case FILD16 -> 2; case FILD32, FLD32 -> 4; default -> 8; };
-        long raw = memory.readLong(linear, bytes);
+        int bytes = switch (insn.kind()) { case FILD16 -> 2; case FILD32, FLD32 -> 4; case FLDZ, FLD1 -> 0; default -> 8; };
+        long raw = bytes == 0 ? 0 : memory.readLong(linear, bytes);
+        boolean constant = bytes == 0;
         boolean real = insn.kind() == InstructionKind.FLD32 || insn.kind() == InstructionKind.FLD64;
-        long value = bytes == 8 ? raw : (raw << (64 - 8 * bytes)) >> (64 - 8 * bytes);
+        long value = bytes == 8 || bytes == 0 ? raw : (raw << (64 - 8 * bytes)) >> (64 - 8 * bytes);
         int top = (fsw & TOP_MASK) >> TOP_SHIFT;
         int newTop = (top - 1) & 7;
         int tags = image.get(java.lang.foreign.ValueLayout.JAVA_BYTE, X87Control.FTW) & 0xFF;
@@ -71,6 +73,11 @@ final class X87DataTransfer implements Executor {
             }
             significand = INDEFINITE_SIGNIFICAND;
             signExponent = INDEFINITE_SIGN_EXPONENT;
+        } else if (constant) {
+            // FLDZ: +0.0; FLD1: +1.0 (SDM vol. 2, FLD1/FLDL2T/.../FLDZ): exact, C1 cleared.
+            fsw &= ~FSW_C1;
+            significand = insn.kind() == InstructionKind.FLD1 ? Long.MIN_VALUE : 0;
+            signExponent = insn.kind() == InstructionKind.FLD1 ? EXTENDED_BIAS : 0;
         } else if (real) {
             fsw &= ~FSW_C1;
             long[] extended = extend(raw, bytes == 4, fcw);
@@ -126,15 +133,19 @@ final class X87DataTransfer implements Executor {
         MemorySegment buf = MemorySegment.ofArray(new byte[8]);
         buf.set(U64_LE, 0, result);
         memory.write(linear, buf, 0, single ? 4 : 8);
-        if (pop) {
-            // Pop: R[TOP] becomes empty and keeps its contents, which are now ST(7).
-            byte[] st0 = image.asSlice(ST_BASE, ST_STRIDE).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-            MemorySegment.copy(image, ST_BASE + ST_STRIDE, image, ST_BASE, 7L * ST_STRIDE);
-            MemorySegment.copy(MemorySegment.ofArray(st0), 0, image, ST_BASE + 7L * ST_STRIDE, ST_STRIDE);
-            image.set(java.lang.foreign.ValueLayout.JAVA_BYTE, X87Control.FTW, (byte) (tags & ~(1 << top)));
-            fsw = (fsw & ~TOP_MASK) | (((top + 1) & 7) << TOP_SHIFT);
-        }
+        if (pop) fsw = pop(image, fsw);
         image.set(U16_LE, X87Control.FSW, (short) fsw);
+    }
+
+    /** Pops the register stack: R[TOP] becomes empty and keeps its contents, which are now ST(7). Returns the new FSW. */
+    static int pop(MemorySegment image, int fsw) {
+        int top = (fsw & TOP_MASK) >> TOP_SHIFT;
+        int tags = image.get(java.lang.foreign.ValueLayout.JAVA_BYTE, X87Control.FTW) & 0xFF;
+        byte[] st0 = image.asSlice(ST_BASE, ST_STRIDE).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        MemorySegment.copy(image, ST_BASE + ST_STRIDE, image, ST_BASE, 7L * ST_STRIDE);
+        MemorySegment.copy(MemorySegment.ofArray(st0), 0, image, ST_BASE + 7L * ST_STRIDE, ST_STRIDE);
+        image.set(java.lang.foreign.ValueLayout.JAVA_BYTE, X87Control.FTW, (byte) (tags & ~(1 << top)));
+        return (fsw & ~TOP_MASK) | (((top + 1) & 7) << TOP_SHIFT);
     }
 
     /**
