@@ -106,7 +106,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             err.println("panavisor: guest " + DemoCommand.describe(exit) + "; exit code " + code
                     + (serialLog != null ? "; console log in " + serialLog : ""));
             if (!exit.detail().isEmpty()) err.println(exit.detail());
-            if (timeline) marks.print(err);
+            if (timeline) {
+                marks.print(err);
+                var emulated = micro.vm().emulationStats();
+                err.println("instruction fallback: " + (emulated.total() > 0 ? emulated.describe() : "nothing emulated"));
+            }
             finished.countDown();
             try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException shuttingDown) { /* hook already running */ }
             return code;
