@@ -9,4 +9,5 @@ module dev.panavisor.vmm {
     exports dev.panavisor.vmm.vcpu;
     exports dev.panavisor.vmm.vm;
     exports dev.panavisor.vmm.boot;
+    exports dev.panavisor.vmm.boot.acpi;
 }
