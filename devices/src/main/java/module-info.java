@@ -4,4 +4,5 @@ module dev.panavisor.devices {
     exports dev.panavisor.devices.console;
     exports dev.panavisor.devices.serial;
     exports dev.panavisor.devices.debug;
+    exports dev.panavisor.devices.acpi;
 }
