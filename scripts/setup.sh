@@ -3,6 +3,9 @@
 # Needs root (as on CI and the project's machines); otherwise says what to install.
 set -euo pipefail
 packages=(binutils gcc ovmf seabios busybox-static)
+# The minimal test kernel (scripts/build-minimal-kernel.sh) and its initramfs tests:
+packages+=(linux-source-6.1 make bc bison flex libelf-dev lz4 patch)
+packages+=(cpio)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

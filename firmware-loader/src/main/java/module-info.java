@@ -2,4 +2,5 @@ module dev.panavisor.firmware {
     requires org.slf4j;
     exports dev.panavisor.firmware.igvm;
     exports dev.panavisor.firmware.ovmf;
+    exports dev.panavisor.firmware.cpio;
 }
