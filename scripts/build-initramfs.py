@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes Panavisor's test initramfs: an uncompressed cpio "newc" archive holding
-busybox-static as /bin/busybox, guest/initramfs/init as /init and the /dev/console node.
+busybox-static as /bin/busybox, guest/initramfs/init as /init, the /dev/console node and /sys.
 
     scripts/build-initramfs.py OUTPUT [--busybox /bin/busybox] [--init guest/initramfs/init]
 
@@ -33,6 +33,7 @@ def build(busybox: bytes, init: bytes) -> bytes:
     entries = [
         ("dev", S_IFDIR | 0o755, b"", 2, (0, 0)),
         ("dev/console", S_IFCHR | 0o600, b"", 1, (5, 1)),
+        ("sys", S_IFDIR | 0o755, b"", 2, (0, 0)),
         ("bin", S_IFDIR | 0o755, b"", 2, (0, 0)),
         ("bin/busybox", S_IFREG | 0o755, busybox, 1, (0, 0)),
         ("init", S_IFREG | 0o755, init, 1, (0, 0)),
