@@ -151,7 +151,13 @@ build_variant() {
   log "$variant: configuring in $build"
   nice make -s -C "$tree" O="$build" tinyconfig >/dev/null
   "$tree/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" "${fragments[@]}" >/dev/null
-  nice make -s -C "$tree" O="$build" olddefconfig 2>&1 | grep -v "changes choice state" >&2 || true
+  local kconfig_out
+  if ! kconfig_out=$(nice make -s -C "$tree" O="$build" olddefconfig 2>&1); then
+    echo "$kconfig_out" >&2
+    return 1
+  fi
+  # Fragments override tinyconfig's choices on purpose; say only what else Kconfig reports.
+  grep -v "changes choice state" <<<"$kconfig_out" >&2 || true
   check_config "$build/.config" "${fragments[@]}"
   log "$variant: compiling with $jobs jobs (a cold build takes minutes)"
   local start=$SECONDS

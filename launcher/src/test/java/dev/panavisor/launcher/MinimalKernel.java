@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,10 +19,20 @@ final class MinimalKernel {
 
     private MinimalKernel() { }
 
-    /** The directory holding vmlinux and bzImage of {@code variant} ("up" or "smp"). */
+    /**
+     * Whether the test kernels are built with ACPI (scripts/build-minimal-kernel.sh --acpi): then
+     * /init powers off through \_S5, which needs the machine's ACPI tables; without, it resets
+     * through the i8042. See docs/minimal-kernel.md for the boot-time cost of each.
+     */
+    static final boolean ACPI = false;
+
+    /** The directory holding vmlinux, bzImage and config of {@code variant} ("up" or "smp"). */
     static Path build(String variant) {
         try {
-            Process p = new ProcessBuilder("bash", REPO.resolve("scripts/build-minimal-kernel.sh").toString(), variant)
+            List<String> cmd = new ArrayList<>(List.of("bash", REPO.resolve("scripts/build-minimal-kernel.sh").toString()));
+            if (ACPI) cmd.add("--acpi");
+            cmd.add(variant);
+            Process p = new ProcessBuilder(cmd)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(30, TimeUnit.MINUTES)) {
@@ -38,6 +50,15 @@ final class MinimalKernel {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the kernel in {@code dir} was configured with ACPI. */
+    static boolean hasAcpi(Path dir) {
+        try {
+            return Files.readAllLines(dir.resolve("config")).contains("CONFIG_ACPI=y");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
