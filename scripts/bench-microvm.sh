@@ -9,8 +9,8 @@
 # "Linux version" (the kernel banner), the init marker PANAVISOR-INIT-OK, process exit, and the
 # process's peak RSS. It writes medians and Panavisor/QEMU ratios as a markdown table.
 # The kernel is the minimal one (scripts/build-minimal-kernel.sh; SMP build when cpus > 1), the
-# initramfs the busybox one (scripts/build-initramfs.py). When `./panavisor run --help` fails
-# (the command is not there yet), only QEMU runs and the table says so.
+# initramfs the busybox one (scripts/build-initramfs.py). When `./panavisor run --help` does not
+# describe `run --kernel` (the command is not there yet), only QEMU runs and the table says so.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --acpi) acpi=(--acpi); shift ;;
     --out) out=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-microvm: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -60,9 +60,10 @@ for c in $cpus_list; do [ "$c" -gt 1 ] && need_smp=true; done
 $need_smp && kernel[smp]=$(scripts/build-minimal-kernel.sh "${acpi[@]}" smp)
 
 panavisor_ok=true
-if ! ./panavisor run --help >/dev/null 2>&1; then
+# The root command answers any --help, so look for run's own usage, not just the exit status.
+if ! ./panavisor run --help 2>&1 | grep -q -- '--kernel'; then
   panavisor_ok=false
-  echo "bench-microvm: './panavisor run --help' failed: the run command is not available; benchmarking QEMU alone" >&2
+  echo "bench-microvm: './panavisor run --help' shows no 'run --kernel' usage: the run command is not available; benchmarking QEMU alone" >&2
 fi
 
 results="$work/results.jsonl"

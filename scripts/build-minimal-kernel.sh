@@ -5,13 +5,13 @@
 #   scripts/build-minimal-kernel.sh [--acpi] [up] [smp]      (default: up smp)
 #
 # For each variant it prints one line on stdout: the directory holding vmlinux (ELF with the
-# PVH note), bzImage and the kernel's .config. Progress goes to stderr.
+# PVH note), bzImage and the kernel's config. Progress goes to stderr.
 #
 # Results are cached in $PANAVISOR_KERNEL_CACHE (default ~/.cache/panavisor/kernel) under a
 # hash of the source package version, the fragments, the patches and this script, so a second
 # run with nothing changed returns at once. The source tree and the per-variant build trees are
 # kept too, so a changed patch or fragment rebuilds only what it touches; a cold build of one
-# variant takes about 7 minutes on 2 cores. Compilers run under `nice`.
+# variant takes 2-5 minutes on 2 busy cores. Compilers run under `nice`. See docs/minimal-kernel.md.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -53,8 +53,8 @@ def main():
            "Ratio = Panavisor / QEMU (below 1: Panavisor faster or smaller).", "",
            f"Command line: `{a.cmdline}`", ""]
     if a.panavisor != "true":
-        out += ["**Panavisor not measured:** `./panavisor run --help` failed (the `run` command is not available "
-                "in this build), so only QEMU ran.", ""]
+        out += ["**Panavisor not measured:** `./panavisor run --help` does not describe `run --kernel` (the "
+                "`run` command is not in this build), so only QEMU ran.", ""]
     out += ["| vCPUs | metric | QEMU microvm | Panavisor | ratio |", "|---|---|---|---|---|"]
     for cpus in sorted({r["cpus"] for r in rows}):
         q = [r for r in rows if r["cpus"] == cpus and r["label"] == "qemu"]
