@@ -12,5 +12,4 @@ module dev.panavisor.devices {
     exports dev.panavisor.devices.fwcfg;
     exports dev.panavisor.devices.input;
     exports dev.panavisor.devices.vmfwupdate;
-    exports dev.panavisor.devices.acpi;
 }
