@@ -4,5 +4,10 @@ module dev.panavisor.devices {
     exports dev.panavisor.devices.console;
     exports dev.panavisor.devices.serial;
     exports dev.panavisor.devices.debug;
+    exports dev.panavisor.devices.pflash;
+    exports dev.panavisor.devices.rtc;
+    exports dev.panavisor.devices.pci;
+    exports dev.panavisor.devices.acpi;
+    exports dev.panavisor.devices.platform;
     exports dev.panavisor.devices.fwcfg;
 }

@@ -25,6 +25,7 @@ public final class Panavisor {
         CommandLine cli = new CommandLine(new Panavisor());
         cli.addSubcommand("demo", new DemoCommand(timeline));
         cli.addSubcommand("measure", new MeasureCommand());
+        cli.addSubcommand("run-firmware", new FirmwareRunCommand(timeline));
         cli.addSubcommand("igvm", new IgvmCommand());
         // After the subcommands: picocli hands the writers down only to those already added.
         if (out != null) cli.setOut(out);

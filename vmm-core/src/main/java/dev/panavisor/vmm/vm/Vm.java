@@ -7,6 +7,7 @@ import dev.panavisor.kvm.VmFd;
 import dev.panavisor.vmm.bus.IoBus;
 import dev.panavisor.vmm.memory.GuestMemory;
 import dev.panavisor.vmm.memory.MemoryBacking;
+import dev.panavisor.vmm.memory.RomDeviceMapping;
 import dev.panavisor.vmm.vcpu.Vcpu;
 import dev.panavisor.vmm.vcpu.VcpuCommand;
 import dev.panavisor.vmm.vcpu.VcpuSupervisor;
@@ -56,6 +57,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private volatile Thread controller;
     private boolean[] halted;
     private long resets;
+    private int nextSlot;
 
     private Vm(Builder b) {
         this.fd = b.kvm.createVm(b.vmType);
@@ -70,6 +72,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
                 vcpus.add(new Vcpu(v, pio, mmio, this));
             }
             this.ram = r;
+            this.nextSlot = b.layout.size();
             this.halted = new boolean[b.vcpus];
         } catch (RuntimeException e) {
             vcpus.forEach(v -> v.fd().close());
@@ -87,6 +90,18 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     public IoBus mmio() { return mmio; }
     public List<Vcpu> vcpus() { return List.copyOf(vcpus); }
     public VmState state() { return state.get(); }
+
+    /**
+     * Maps {@code host} (page-aligned memory the caller owns and keeps alive until the VM is
+     * closed) at {@code gpa} as a ROM device window, initially in direct read-only mode. The
+     * caller registers the device for the same range on {@link #mmio()}: it sees the writes,
+     * and every access while trapped.
+     */
+    public synchronized RomDeviceMapping mapRomDevice(String name, long gpa, java.lang.foreign.MemorySegment host) {
+        RomSlot s = new RomSlot(fd, nextSlot++, name, gpa, host);
+        s.mapReadOnly();
+        return s;
+    }
     /** How many resets the VM went through. */
     public long resets() { return resets; }
 

@@ -1,0 +1,136 @@
+package dev.panavisor.launcher;
+
+import dev.panavisor.devices.console.ConsoleSink;
+import dev.panavisor.devices.console.StreamConsoleSink;
+import dev.panavisor.kvm.Kvm;
+import dev.panavisor.vmm.vm.VmExit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "run-firmware", mixinStandardHelpOptions = true,
+        description = {"Boot unmodified PC firmware (SeaBIOS bios.bin, OVMF) on the i440FX 'pc' machine.",
+                "COM1 goes to the terminal unless --serial-log is given."},
+        footer = {"", "Examples:",
+                "  panavisor run-firmware --firmware /usr/share/seabios/bios.bin --debugcon seabios.log",
+                "  cp /usr/share/OVMF/OVMF_VARS_4M.fd my-vars.fd",
+                "  panavisor run-firmware --firmware /usr/share/OVMF/OVMF_CODE_4M.fd --vars my-vars.fd --memory 512M"})
+final class FirmwareRunCommand implements Callable<Integer> {
+    @Option(names = "--firmware", required = true, paramLabel = "FILE",
+            description = "Firmware image mapped as flash unit 0, ending at 4 GiB (read-only unless --firmware-writable).")
+    Path firmware;
+
+    @Option(names = "--vars", paramLabel = "FILE",
+            description = "Writable flash unit 1 below the firmware (e.g. a copy of OVMF_VARS_4M.fd); changes are saved to it crash-safely.")
+    Path vars;
+
+    @Option(names = "--firmware-writable",
+            description = "With a unified image (OVMF.fd) and no --vars: let the guest write unit 0 and save its changes to the file.")
+    boolean firmwareWritable;
+
+    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "256M", description = "Guest RAM, e.g. 512M or 2G (default ${DEFAULT-VALUE}).")
+    String memory;
+
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", description = "vCPUs (default ${DEFAULT-VALUE}).")
+    int cpus;
+
+    @Option(names = "--debugcon", paramLabel = "FILE", description = "Write the firmware's debug console (port 0x402) to FILE.")
+    Path debugcon;
+
+    @Option(names = "--serial-log", paramLabel = "FILE", description = "Write COM1 to FILE instead of the terminal.")
+    Path serialLog;
+
+    @Option(names = "--max-resets", paramLabel = "N", defaultValue = "" + PcMachine.DEFAULT_MAX_RESETS,
+            description = "Stop after the guest reset more than N times (default ${DEFAULT-VALUE}).")
+    int maxResets;
+
+    @Option(names = "--reboot-timeout", paramLabel = "MS", defaultValue = "-1",
+            description = "After a failed boot SeaBIOS resets the machine after MS milliseconds; -1 (default) never, like QEMU's -boot reboot-timeout.")
+    int rebootTimeoutMillis;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the guest after this many seconds.")
+    Double timeoutSeconds;
+
+    @Option(names = "--timeline", description = "Print where start-up time went.")
+    boolean timeline;
+
+    private final Timeline marks;
+
+    FirmwareRunCommand(Timeline marks) { this.marks = marks; }
+
+    @Override
+    public Integer call() throws IOException {
+        if (firmwareWritable && vars != null) throw new IllegalArgumentException("--firmware-writable is for a unified image without --vars");
+        long ram = parseSize(memory);
+        List<OutputStream> opened = new ArrayList<>();
+        try {
+            ConsoleSink serial = serialLog == null ? new StreamConsoleSink(new FileOutputStream(FileDescriptor.out))
+                    : new StreamConsoleSink(open(serialLog, opened));
+            ConsoleSink debug = debugcon == null ? ConsoleSink.NONE : new StreamConsoleSink(open(debugcon, opened));
+            var config = new PcMachine.Config(firmware, vars, firmwareWritable, ram, cpus, serial, debug, maxResets, rebootTimeoutMillis);
+            try (Kvm kvm = Kvm.open(); PcMachine machine = PcMachine.build(kvm, config)) {
+                marks.mark("pc machine built: firmware mapped");
+                System.err.printf("panavisor: pc machine, %d vCPU(s), %d MiB, firmware %s%s%s%n", cpus, ram >> 20, firmware,
+                        vars != null ? " + vars " + vars : "", debugcon != null ? "; debug console -> " + debugcon : "");
+                Thread stopper = null;
+                if (timeoutSeconds != null) {
+                    long ms = (long) (timeoutSeconds * 1000);
+                    stopper = Thread.ofPlatform().daemon().start(() -> {
+                        try {
+                            Thread.sleep(ms);
+                            machine.vm().requestExit(new VmExit(VmExit.Reason.HOST_STOP, 0, "--timeout reached"));
+                        } catch (InterruptedException ignored) {
+                            // the guest stopped first
+                        }
+                    });
+                }
+                machine.vm().start();
+                marks.mark("vCPUs started");
+                VmExit exit = machine.vm().runUntilExit();
+                if (stopper != null) stopper.interrupt();
+                serial.flush();
+                debug.flush();
+                marks.mark("guest stopped: " + exit.reason());
+                int code = exit.reason() == VmExit.Reason.HOST_STOP ? 0 : ExitCodes.of(exit);
+                System.err.println("panavisor: guest " + DemoCommand.describe(exit) + " after " + machine.guestResets()
+                        + " guest reset(s); exit code " + code + (exit.detail().isEmpty() ? "" : "\n" + exit.detail()));
+                if (timeline) marks.print(System.err);
+                return code;
+            }
+        } finally {
+            for (OutputStream o : opened) o.close();
+        }
+    }
+
+    private static OutputStream open(Path p, List<OutputStream> opened) throws IOException {
+        OutputStream o = Files.newOutputStream(p);
+        opened.add(o);
+        return o;
+    }
+
+    static long parseSize(String s) {
+        String t = s.trim().toUpperCase(Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("K")) unit = 1L << 10;
+        else if (t.endsWith("M")) unit = 1L << 20;
+        else if (t.endsWith("G")) unit = 1L << 30;
+        if (unit != 1) t = t.substring(0, t.length() - 1);
+        try {
+            long v = Long.parseLong(t);
+            if (v <= 0 || v > (1L << 50) / unit) throw new NumberFormatException();
+            return v * unit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a memory size: '" + s + "' (use e.g. 512M or 2G)");
+        }
+    }
+}

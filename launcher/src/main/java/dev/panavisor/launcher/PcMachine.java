@@ -1,0 +1,282 @@
+package dev.panavisor.launcher;
+
+import dev.panavisor.devices.acpi.AcpiPmRegisters;
+import dev.panavisor.devices.acpi.AcpiPmTimer;
+import dev.panavisor.devices.console.ConsoleSink;
+import dev.panavisor.devices.debug.DebugConsolePort;
+import dev.panavisor.devices.fwcfg.E820Table;
+import dev.panavisor.devices.fwcfg.FwCfgDevice;
+import dev.panavisor.devices.pci.I440fxHostBridge;
+import dev.panavisor.devices.pci.PciConfigMechanism1;
+import dev.panavisor.devices.pci.Piix3IsaBridge;
+import dev.panavisor.devices.pci.Piix4PowerManagement;
+import dev.panavisor.devices.platform.KeyboardControllerReset;
+import dev.panavisor.devices.platform.PostCodePort;
+import dev.panavisor.devices.platform.ResetControlRegister;
+import dev.panavisor.devices.platform.SystemControlPortA;
+import dev.panavisor.devices.rtc.CmosRtc;
+import dev.panavisor.devices.serial.Uart16550;
+import dev.panavisor.kvm.Kvm;
+import dev.panavisor.kvm.VmFd;
+import dev.panavisor.kvm.sys.KvmUapi;
+import dev.panavisor.kvm.sys.kvm_lapic_state;
+import dev.panavisor.kvm.sys.kvm_mp_state;
+import dev.panavisor.vmm.boot.CpuidTable;
+import dev.panavisor.vmm.boot.PowerOnState;
+import dev.panavisor.vmm.vcpu.Vcpu;
+import dev.panavisor.vmm.vm.GuestRam;
+import dev.panavisor.vmm.vm.Vm;
+import dev.panavisor.vmm.vm.VmExit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code pc} machine firmware boots on: QEMU's i440FX + PIIX layout (chosen over Q35
+ * because both SeaBIOS and OVMF support it with fewer devices; see docs/platform.md).
+ *
+ * <p>RAM from 0 (split at 3 GiB above 3.5 GiB), CFI flash units ending at 4 GiB, the top
+ * 128 KiB of unit 0 copied to 0xE0000 at every reset, in-kernel PIC/IOAPIC/LAPIC and PIT,
+ * COM1, the MC146818 RTC with the CMOS bytes firmware reads, PCI mechanism #1 with the
+ * host bridge, ISA bridge and PM function, the ACPI PM block where firmware programs it,
+ * reset through 0xCF9, 0x92 and 0x64, QEMU's debug console at 0x402 and fw-cfg.
+ *
+ * <p>A guest reset puts every device and vCPU back in its power-on state and runs the
+ * firmware again; more than {@code maxResets} resets end the run, so a firmware stuck in a
+ * reset loop cannot keep the launcher busy forever.
+ */
+public final class PcMachine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PcMachine.class);
+
+    public static final int DEFAULT_MAX_RESETS = 16;
+    /** KVM_CREATE_PIT2 flag: KVM also emulates port 0x61 (speaker gate), which SeaBIOS uses to calibrate its TSC. */
+    private static final int PIT_SPEAKER_DUMMY = KvmUapi.KVM_PIT_SPEAKER_DUMMY();
+
+    /** What to build. {@code vars} null: one unit (unified image), writable only with {@code firmwareWritable}. */
+    /** {@code rebootTimeoutMillis}: how long SeaBIOS waits after a failed boot before it resets, -1 never. */
+    public record Config(Path firmware, Path vars, boolean firmwareWritable, long ramBytes, int cpus,
+                         ConsoleSink serial, ConsoleSink debugConsole, int maxResets, int rebootTimeoutMillis) {
+        public Config {
+            Objects.requireNonNull(firmware, "firmware");
+            Objects.requireNonNull(serial, "serial");
+            Objects.requireNonNull(debugConsole, "debugConsole");
+            if (cpus < 1 || cpus > 255) throw new IllegalArgumentException("--cpus must be 1..255, not " + cpus);
+            if (maxResets < 0) throw new IllegalArgumentException("max resets must not be negative");
+            if (rebootTimeoutMillis < -1 || rebootTimeoutMillis > 0xFFFF) throw new IllegalArgumentException("reboot timeout is -1 or 0..65535 ms");
+        }
+
+        public Config(Path firmware, Path vars, boolean firmwareWritable, long ramBytes, int cpus,
+                      ConsoleSink serial, ConsoleSink debugConsole) {
+            this(firmware, vars, firmwareWritable, ramBytes, cpus, serial, debugConsole, DEFAULT_MAX_RESETS, -1);
+        }
+    }
+
+    private final Config config;
+    private final PcMemoryMap map;
+    private final List<FlashUnit> flash;
+    private final Vm vm;
+    private final CmosRtc rtc = new CmosRtc();
+    private final PciConfigMechanism1 pci = new PciConfigMechanism1();
+    private final SystemControlPortA port92;
+    private final ResetControlRegister resetControl;
+    private final PostCodePort postCodes = new PostCodePort();
+    private final AcpiPmRegisters pm;
+    private final FwCfgDevice fwCfg;
+    private final MemorySegment[] initialLapics;
+    private final Arena arena = Arena.ofShared();
+    private int pmBase = -1;
+    private long guestResets;
+
+    private PcMachine(Kvm kvm, Config c, List<FlashUnit> flash) {
+        this.config = c;
+        this.flash = flash;
+        this.map = PcMemoryMap.of(c.ramBytes(), flash.stream().map(FlashUnit::size).toList());
+        List<GuestRam.Layout> ram = new ArrayList<>();
+        ram.add(new GuestRam.Layout("ram-low", 0, map.lowRamBytes(), false));
+        if (map.highRamBytes() > 0) ram.add(new GuestRam.Layout("ram-high", PcMemoryMap.FOUR_GIB, map.highRamBytes(), false));
+        this.vm = Vm.builder(kvm).vcpus(c.cpus()).memory(ram)
+                .beforeVcpus(PcMachine::platformSetUp)
+                .tripleFaultResets(true)
+                .resetHandler(v -> reset())
+                .build();
+        try {
+            for (int i = 0; i < flash.size(); i++) {
+                flash.get(i).attach(vm, i == 0 ? "pflash0" : "pflash" + i, map.flashBases().get(i));
+            }
+            port92 = new SystemControlPortA(vm::requestReset);
+            resetControl = new ResetControlRegister(vm::requestReset);
+            pm = new AcpiPmRegisters(new AcpiPmTimer(), () -> vm.requestExit(VmExit.of(VmExit.Reason.POWER_OFF)));
+            fwCfg = FwCfgDevice.builder()
+                    .x86Platform(c.cpus(), c.cpus(), c.ramBytes(), e820())
+                    .noGraphic(true)
+                    .rebootTimeout(c.rebootTimeoutMillis())
+                    .build(vm.memory());
+            wireDevices();
+            writeCmos();
+            initialLapics = new MemorySegment[c.cpus()];
+            try (Arena a = Arena.ofConfined()) {
+                CpuidTable cpuid = new CpuidTable(kvm, a);
+                for (Vcpu v : vm.vcpus()) {
+                    cpuid.applyTo(v.fd(), v.id());
+                    initialLapics[v.id()] = kvm_lapic_state.allocate(arena);
+                    v.fd().getLapic(initialLapics[v.id()]);
+                }
+            }
+            powerOnDevicesAndCpus();
+        } catch (RuntimeException e) {
+            vm.close();
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** Loads the firmware images and builds the machine; the caller then {@code vm().start()}s it. */
+    public static PcMachine build(Kvm kvm, Config c) throws IOException {
+        List<FlashUnit> units = new ArrayList<>();
+        try {
+            units.add(FlashUnit.load(c.firmware(), c.vars() == null && c.firmwareWritable()));
+            if (c.vars() != null) units.add(FlashUnit.load(c.vars(), true));
+            return new PcMachine(kvm, c, units);
+        } catch (IOException | RuntimeException e) {
+            for (FlashUnit u : units) {
+                try { u.close(); } catch (RuntimeException suppressed) { e.addSuppressed(suppressed); }
+            }
+            throw e;
+        }
+    }
+
+    public Vm vm() { return vm; }
+    public PcMemoryMap memoryMap() { return map; }
+    /** Guest-initiated resets so far. */
+    public synchronized long guestResets() { return guestResets; }
+    public int lastPostCode() { return postCodes.lastCode(); }
+
+    private static void platformSetUp(VmFd fd) {
+        // Intel's real-mode emulation needs these outside RAM and flash; AMD ignores them.
+        fd.setIdentityMapAddr(PcMemoryMap.KVM_IDENTITY_MAP);
+        fd.setTssAddr(PcMemoryMap.KVM_TSS);
+        fd.createIrqchip();
+        fd.createPit2(PIT_SPEAKER_DUMMY);
+    }
+
+    private E820Table e820() {
+        E820Table t = new E820Table().ram(0, map.lowRamBytes());
+        if (map.highRamBytes() > 0) t.ram(PcMemoryMap.FOUR_GIB, map.highRamBytes());
+        return t;
+    }
+
+    private void wireDevices() {
+        var pio = vm.pio();
+        VmFd fd = vm.fd();
+        pio.register(Uart16550.COM1_PORT, Uart16550.PORT_COUNT,
+                new Uart16550(config.serial(), level -> fd.irqLine(Uart16550.COM1_IRQ, level)), "com1");
+        pio.register(CmosRtc.PORT_BASE, CmosRtc.PORT_COUNT, rtc, "rtc");
+        pio.register(PciConfigMechanism1.ADDRESS_PORT, 1, pci.addressPort(), "pci-config-address");
+        pio.register(ResetControlRegister.PORT, 1, resetControl, "reset-control");
+        pio.register(PciConfigMechanism1.DATA_PORT, PciConfigMechanism1.DATA_PORT_COUNT, pci.dataPort(), "pci-config-data");
+        pio.register(SystemControlPortA.PORT, 1, port92, "port92");
+        pio.register(PostCodePort.PORT, 1, postCodes, "post-codes");
+        pio.register(KeyboardControllerReset.COMMAND_PORT, 1, new KeyboardControllerReset(vm::requestReset), "i8042-reset");
+        pio.register(DebugConsolePort.FIRMWARE_PORT, DebugConsolePort.PORT_COUNT, new DebugConsolePort(config.debugConsole()), "debugcon");
+        fwCfg.attachTo(pio);
+        pci.attach(0, 0, new I440fxHostBridge());
+        pci.attach(1, 0, new Piix3IsaBridge());
+        pci.attach(1, 3, new Piix4PowerManagement(this::decodePmBlock));
+    }
+
+    /** Moves the ACPI PM registers to where firmware programmed PMBA; runs on the vCPU that wrote it. */
+    private synchronized void decodePmBlock(int base, boolean enabled) {
+        if (pmBase >= 0) vm.pio().unregister(pmBase);
+        pmBase = -1;
+        if (!enabled || base == 0) return;
+        try {
+            vm.pio().register(base, Piix4PowerManagement.PM_IO_BYTES, pm, "acpi-pm");
+            pmBase = base;
+            LOG.debug("ACPI PM block at 0x{}", Integer.toHexString(base));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("guest put the ACPI PM block at 0x{}, over another device; leaving it unmapped", Integer.toHexString(base));
+        }
+    }
+
+    /** The CMOS bytes QEMU's pc_cmos_init fills and SeaBIOS/OVMF read to size memory. */
+    private void writeCmos() {
+        long low = map.lowRamBytes();
+        int baseKib = (int) Math.min(low / 1024, 640);
+        rtc.setRam(0x15, baseKib);
+        rtc.setRam(0x16, baseKib >> 8);
+        int extKib = (int) Math.min(low > (1 << 20) ? (low - (1 << 20)) / 1024 : 0, 0xFFFF);
+        rtc.setRam(0x17, extKib);
+        rtc.setRam(0x18, extKib >> 8);
+        rtc.setRam(0x30, extKib);
+        rtc.setRam(0x31, extKib >> 8);
+        int above16m = (int) Math.min(low > (16 << 20) ? (low - (16 << 20)) / 65536 : 0, 0xFFFF);
+        rtc.setRam(0x34, above16m);
+        rtc.setRam(0x35, above16m >> 8);
+        long above4g = map.highRamBytes() / 65536;
+        rtc.setRam(0x5B, (int) above4g);
+        rtc.setRam(0x5C, (int) (above4g >> 8));
+        rtc.setRam(0x5D, (int) (above4g >> 16));
+        rtc.setRam(0x5F, config.cpus() - 1);
+        rtc.setRam(0x14, 0x06);   // equipment: FPU, PS/2 mouse port; no floppy
+        rtc.setRam(0x3D, 0x12);   // boot order "cad": hard disk, floppy ...
+        rtc.setRam(0x38, 0x30);   // ... then CD-ROM
+    }
+
+    private void powerOnDevicesAndCpus() {
+        for (FlashUnit u : flash) u.device().reset();
+        copyIsaBios();
+        pci.reset();
+        port92.reset();
+        resetControl.reset();
+        pm.reset();
+        fwCfg.reset();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment mp = kvm_mp_state.allocate(a);
+            for (Vcpu v : vm.vcpus()) {
+                PowerOnState.apply(v.fd());
+                v.fd().setLapic(initialLapics[v.id()]);
+                // The BSP runs; APs wait for INIT-SIPI-SIPI from the firmware.
+                kvm_mp_state.mp_state(mp, v.id() == 0 ? KvmUapi.KVM_MP_STATE_RUNNABLE() : KvmUapi.KVM_MP_STATE_UNINITIALIZED());
+                v.fd().setMpState(mp);
+            }
+        }
+    }
+
+    /** The legacy BIOS window shows the top of unit 0, as at power-on, before the firmware shadows it. */
+    private void copyIsaBios() {
+        long n = map.isaBiosBytes();
+        MemorySegment top = flash.getFirst().contents().asSlice(flash.getFirst().size() - n, n);
+        vm.memory().write(map.isaBiosBase(), top);
+    }
+
+    private void reset() {
+        long n;
+        synchronized (this) { n = ++guestResets; }
+        if (n > config.maxResets()) {
+            LOG.warn("guest reset {} times; stopping (limit {})", n, config.maxResets());
+            vm.requestExit(new VmExit(VmExit.Reason.RESET, 0, "the guest reset " + n + " times (limit " + config.maxResets() + ")"));
+            return;
+        }
+        LOG.info("guest reset #{}: firmware starts again", n);
+        powerOnDevicesAndCpus();
+    }
+
+    /** Stops the VM if running, saves flash changes and releases everything. */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        try { vm.close(); } catch (RuntimeException e) { first = e; }
+        for (FlashUnit u : flash) {
+            try { u.close(); } catch (RuntimeException e) { if (first == null) first = e; }
+        }
+        arena.close();
+        if (first != null) throw first;
+    }
+}
