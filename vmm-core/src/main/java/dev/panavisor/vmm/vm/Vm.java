@@ -2,7 +2,6 @@ package dev.panavisor.vmm.vm;
 
 import dev.panavisor.kvm.Kvm;
 import dev.panavisor.kvm.KvmRun;
-import dev.panavisor.kvm.VcpuFd;
 import dev.panavisor.kvm.VmFd;
 import dev.panavisor.vmm.bus.IoBus;
 import dev.panavisor.vmm.memory.GuestMemory;
@@ -45,11 +44,17 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private record ExitRequest(VmExit exit) implements Event {}
     private record ResetRequest(String why) implements Event {}
 
-    private final VmFd fd;
+    private final Kvm kvm;
+    private final int vmType;
+    private final Consumer<VmFd> beforeVcpus;
+    private final int vcpuCount;
     private final GuestRam ram;
     private final IoBus pio = new IoBus("pio");
     private final IoBus mmio = new IoBus("mmio");
-    private final List<Vcpu> vcpus = new ArrayList<>();
+    private final List<RomSlot> romSlots = new ArrayList<>();
+    /** Replaced only by {@link #rebuildKvmContext()}, with every vCPU thread stopped. */
+    private volatile KvmContext context;
+    private long rebuilds;
     private final AtomicReference<VmState> state = new AtomicReference<>(VmState.CREATED);
     private final MpscUnboundedArrayQueue<Event> events = new MpscUnboundedArrayQueue<>(16);
     private final ResetHandler resetHandler;
@@ -60,35 +65,34 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private int nextSlot;
 
     private Vm(Builder b) {
-        this.fd = b.kvm.createVm(b.vmType);
+        this.kvm = b.kvm;
+        this.vmType = b.vmType;
+        this.beforeVcpus = b.beforeVcpus;
+        this.vcpuCount = b.vcpus;
         this.resetHandler = b.resetHandler;
         this.tripleFaultResets = b.tripleFaultResets;
-        GuestRam r = null;
+        GuestRam[] made = new GuestRam[1];
         try {
-            b.beforeVcpus.accept(fd);
-            r = new GuestRam(fd, b.layout, b.backing);
-            for (int i = 0; i < b.vcpus; i++) {
-                VcpuFd v = fd.createVcpu(i);
-                vcpus.add(new Vcpu(v, pio, mmio, this));
-            }
-            this.ram = r;
-            this.nextSlot = b.layout.size();
-            this.halted = new boolean[b.vcpus];
+            this.context = KvmContext.create(kvm, vmType, beforeVcpus,
+                    fd -> made[0] = new GuestRam(fd, b.layout, b.backing), vcpuCount, pio, mmio, this);
         } catch (RuntimeException e) {
-            vcpus.forEach(v -> v.fd().close());
-            if (r != null) r.close();
-            fd.close();
+            if (made[0] != null) made[0].close();
             throw e;
         }
+        this.ram = made[0];
+        this.nextSlot = b.layout.size();
+        this.halted = new boolean[b.vcpus];
     }
 
     public static Builder builder(Kvm kvm) { return new Builder(kvm); }
 
-    public VmFd fd() { return fd; }
+    /** The current KVM VM; a {@linkplain #rebuildKvmContext() rebuild} replaces it, so do not keep it. */
+    public VmFd fd() { return context.fd(); }
     public GuestMemory memory() { return ram.memory(); }
     public IoBus pio() { return pio; }
     public IoBus mmio() { return mmio; }
-    public List<Vcpu> vcpus() { return List.copyOf(vcpus); }
+    /** The current vCPUs; a {@linkplain #rebuildKvmContext() rebuild} replaces them, so do not keep them. */
+    public List<Vcpu> vcpus() { return context.vcpus(); }
     public VmState state() { return state.get(); }
 
     /**
@@ -98,12 +102,45 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
      * and every access while trapped.
      */
     public synchronized RomDeviceMapping mapRomDevice(String name, long gpa, java.lang.foreign.MemorySegment host) {
-        RomSlot s = new RomSlot(fd, nextSlot++, name, gpa, host);
+        RomSlot s = new RomSlot(context.fd(), nextSlot++, name, gpa, host);
         s.mapReadOnly();
+        romSlots.add(s);
         return s;
     }
     /** How many resets the VM went through. */
     public long resets() { return resets; }
+
+    /** How many times the KVM context was rebuilt. */
+    public long kvmContextRebuilds() { return rebuilds; }
+
+    /**
+     * Replaces the KVM VM and every vCPU with fresh ones, keeping guest RAM, ROM windows, the
+     * buses and the devices on them: what a confidential VM needs to go through a new launch
+     * (a firmware update rebuilds its launch context). The old vCPU threads are stopped and
+     * their fds closed, the old VM fd is closed, the same host memory is registered in the new
+     * VM's memslots (not copied), and the VM-wide set-up ({@link Builder#beforeVcpus}) runs
+     * again, so in-kernel irqchip and PIT start from their power-on state.
+     *
+     * <p>Only from a {@link ResetHandler}: the vCPUs are parked there and nothing else uses the
+     * KVM fds. The new vCPUs start in KVM's initial state; the handler loads CPUID and registers,
+     * and the VM starts their threads when the handler returns. If the new VM cannot be made the
+     * old one is kept and the exception propagates.
+     */
+    public void rebuildKvmContext() {
+        if (state.get() != VmState.RESETTING || Thread.currentThread() != controller) {
+            throw new IllegalStateException("the KVM context can only be rebuilt by the reset handler, not in state " + state.get());
+        }
+        KvmContext old = context;
+        KvmContext fresh = KvmContext.create(kvm, vmType, beforeVcpus, fd -> {
+            ram.registerIn(fd);
+            for (RomSlot r : romSlots) r.moveTo(fd);
+        }, vcpuCount, pio, mmio, this);
+        stopThreads(old.vcpus());
+        context = fresh;
+        rebuilds++;
+        old.close();
+        LOG.info("KVM VM context rebuilt ({} vCPUs); guest RAM kept in place", vcpuCount);
+    }
 
     private void transition(VmState to) {
         VmState from = state.get();
@@ -117,7 +154,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     /** Starts every vCPU thread. */
     public void start() {
         transition(VmState.RUNNING);
-        for (Vcpu v : vcpus) v.start("vcpu" + v.id());
+        for (Vcpu v : vcpus()) v.start("vcpu" + v.id());
     }
 
     /**
@@ -167,7 +204,11 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         resetHandler.reset(this);
         resets++;
         transition(VmState.RUNNING);
-        for (Vcpu v : vcpus) v.post(VcpuCommand.RESUME);
+        for (Vcpu v : vcpus()) {
+            // A rebuilt context brings vCPUs whose threads have not started yet.
+            if (v.state() == Vcpu.State.NEW) v.start("vcpu" + v.id());
+            else v.post(VcpuCommand.RESUME);
+        }
     }
 
     /**
@@ -183,6 +224,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     }
 
     private void pauseVcpus() {
+        List<Vcpu> vcpus = vcpus();
         for (Vcpu v : vcpus) v.post(VcpuCommand.PAUSE);
         for (Vcpu v : vcpus) {
             if (!v.awaitParked(10, TimeUnit.SECONDS)) throw new IllegalStateException("vCPU " + v.id() + " did not leave the guest");
@@ -198,7 +240,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     public void resume() {
         if (state.get() != VmState.PAUSED) throw new IllegalStateException("VM cannot resume from " + state.get());
         transition(VmState.RUNNING);
-        for (Vcpu v : vcpus) v.post(VcpuCommand.RESUME);
+        for (Vcpu v : vcpus()) v.post(VcpuCommand.RESUME);
     }
 
     private VmExit finish(VmExit exit) {
@@ -208,6 +250,10 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     }
 
     private void stopVcpus() {
+        stopThreads(vcpus());
+    }
+
+    private static void stopThreads(List<Vcpu> vcpus) {
         for (Vcpu v : vcpus) {
             if (v.state() != Vcpu.State.NEW) v.post(VcpuCommand.STOP);
         }
@@ -272,10 +318,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
             state.set(VmState.STOPPED);
         }
         RuntimeException first = null;
-        for (Vcpu v : vcpus) {
-            try { v.fd().close(); } catch (RuntimeException e) { if (first == null) first = e; }
-        }
-        try { fd.close(); } catch (RuntimeException e) { if (first == null) first = e; }
+        try { context.close(); } catch (RuntimeException e) { first = e; }
         try { ram.close(); } catch (RuntimeException e) { if (first == null) first = e; }
         if (first != null) throw first;
     }
