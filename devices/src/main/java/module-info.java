@@ -10,4 +10,5 @@ module dev.panavisor.devices {
     exports dev.panavisor.devices.acpi;
     exports dev.panavisor.devices.platform;
     exports dev.panavisor.devices.fwcfg;
+    exports dev.panavisor.devices.vmfwupdate;
 }
