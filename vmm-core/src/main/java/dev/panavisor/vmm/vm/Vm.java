@@ -276,6 +276,11 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
 
     /** A guest-initiated platform reset (0xCF9, i8042, triple fault). */
     public void requestReset(String why) {
+        // On hardware the reset takes the CPUs at once; here the vCPU that wrote the reset
+        // register would otherwise run on into whatever follows until the controller pauses it.
+        for (Vcpu v : vcpus()) {
+            if (v.state() == Vcpu.State.RUNNING) v.post(VcpuCommand.PAUSE);
+        }
         post(new ResetRequest(why));
     }
 
