@@ -80,8 +80,9 @@ final class FirmwareInstaller {
     /**
      * Installs a raw platform ROM ending at 4 GiB. Native: copied straight from {@code rom} (a view
      * of guest RAM or the host's image) into the firmware region; the machine's power-on copies its
-     * tail to the legacy alias below 1 MiB. Measured: wrapped into IGVM as {@code igvm wrap} does and
-     * launched through the plan, so the digest is what {@code measure --igvm} gives for that wrap.
+     * tail to the legacy alias below 1 MiB. Measured: wrapped into IGVM as {@code igvm wrap --plain-rom}
+     * does (OVMF from its metadata, any other ROM as its pages plus a reset VMSA) and launched
+     * through the plan, so the digest is what {@code measure --igvm} gives for that wrap.
      */
     Launched installRom(MemorySegment rom, String name) {
         long size = rom.byteSize();
@@ -99,7 +100,7 @@ final class FirmwareInstaller {
         try {
             FirmwareRom fw = FirmwareRom.of(FirmwareImage.of(rom, name), null);
             wrapped = FirmwareIgvm.wrap(fw, platformType(), SevVcpus.of(vcpus, VcpuType.fromQemuName(WRAP_VCPU_TYPE)),
-                    WRAP_SEV_FEATURES, FirmwareIgvm.DEFAULT_SNP_POLICY);
+                    WRAP_SEV_FEATURES, FirmwareIgvm.DEFAULT_SNP_POLICY, true);
         } catch (WrapException | LaunchMeasurementException e) {
             throw new IllegalArgumentException("the platform ROM cannot be wrapped for a " + platform + " launch: " + e.getMessage(), e);
         }
