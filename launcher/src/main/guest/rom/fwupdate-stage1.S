@@ -3,7 +3,8 @@
  * fw-cfg into RAM at 16 MiB, writes the opaque marker, stages the image through the interface
  * opt/panavisor/mode names, prints what the host wrote back and resets through 0xCF9. Runs a
  * second time (the host's firmware again: a refused or withdrawn update, a one-shot image that
- * ended) it says so and powers off, unless the mode has 'C' (cycle forever). See ../README.md.
+ * ended) it says so and powers off, unless the mode has 'C' (cycle forever) or 'W' (halt after
+ * staging; the host resets). See ../README.md.
  */
     .include "fwupdate.inc"
 
@@ -20,6 +21,9 @@ rom_start:
     movb $'C', %al
     call has_flag
     jc 1f
+    movb $'W', %al
+    call has_flag
+    jc 1f
     cmpw $2, STAGE1_RUNS
     jb 1f
     movw $msg_again, %si
@@ -28,6 +32,9 @@ rom_start:
 1:  call load_image
     call write_opaque_marker
     call stage
+    movb $'W', %al
+    call has_flag
+    jc wait_for_reset
     jmp reset_machine
 
     .section .rodata

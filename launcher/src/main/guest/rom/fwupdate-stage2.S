@@ -3,7 +3,8 @@
  * "STAGE2 OK", whether the opaque marker survived, then powers off through isa-debug-exit.
  * With mode 'R' its first run resets once more (with '2' after staging itself again, so the
  * test sees whether a second update is taken); with 'C' it stages itself and resets forever
- * (the soak). See ../README.md.
+ * (the soak); with 'W' it halts for the host to reset (having staged itself again with '2').
+ * See ../README.md.
  */
     .include "fwupdate.inc"
 
@@ -18,7 +19,16 @@ rom_start:
     call newline
     call load_mode
     call check_opaque
-    movb $'C', %al
+    movb $'W', %al
+    call has_flag
+    jnc 4f
+    movb $'2', %al
+    call has_flag
+    jnc 5f
+    call load_image
+    call stage
+5:  jmp wait_for_reset
+4:  movb $'C', %al
     call has_flag
     jc 2f
     movb $'R', %al

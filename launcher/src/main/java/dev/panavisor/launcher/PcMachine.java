@@ -263,9 +263,9 @@ public final class PcMachine implements AutoCloseable {
 
     private void wireDevices() {
         var pio = vm.pio();
-        // vm.fd() each time: a rebuilt launch context replaces the KVM VM under the devices.
+        // Through the Vm, never a kept VmFd: a rebuilt launch context replaces the KVM VM under the devices.
         pio.register(Uart16550.COM1_PORT, Uart16550.PORT_COUNT,
-                new Uart16550(config.serial(), level -> vm.fd().irqLine(Uart16550.COM1_IRQ, level)), "com1");
+                new Uart16550(config.serial(), level -> vm.irqLine(Uart16550.COM1_IRQ, level)), "com1");
         pio.register(CmosRtc.PORT_BASE, CmosRtc.PORT_COUNT, rtc, "rtc");
         pio.register(PciConfigMechanism1.ADDRESS_PORT, 1, pci.addressPort(), "pci-config-address");
         pio.register(ResetControlRegister.PORT, 1, resetControl, "reset-control");

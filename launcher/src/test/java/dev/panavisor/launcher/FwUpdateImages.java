@@ -18,12 +18,27 @@ final class FwUpdateImages {
 
     /** The test ROM {@code name} written to {@code dir}, padded at the front with erased flash to {@code size} bytes. */
     static Path rom(Path dir, String name, long size) throws IOException {
+        return rom(dir, name, size, false);
+    }
+
+    /**
+     * As {@link #rom(Path, String, long)}; with {@code noise} the padding is pseudo-random bytes
+     * (fixed seed) instead of 0xFF, so the image costs what a real firmware of that size does:
+     * no page can be left out of an IGVM file or deduplicated.
+     */
+    static Path rom(Path dir, String name, long size, boolean noise) throws IOException {
         byte[] rom = GuestImages.rom(name);
         if (rom.length != ROM_BYTES || size < rom.length || size % ROM_BYTES != 0) throw new IllegalArgumentException("bad ROM size " + size);
         byte[] out = new byte[Math.toIntExact(size)];
-        Arrays.fill(out, 0, out.length - rom.length, (byte) 0xFF);
+        if (noise) {
+            byte[] filler = new byte[out.length - rom.length];
+            new java.util.Random(6).nextBytes(filler);
+            System.arraycopy(filler, 0, out, 0, filler.length);
+        } else {
+            Arrays.fill(out, 0, out.length - rom.length, (byte) 0xFF);
+        }
         System.arraycopy(rom, 0, out, out.length - rom.length, rom.length);
-        Path p = dir.resolve(name + "-" + (size >> 10) + "k.rom");
+        Path p = dir.resolve(name + "-" + (size >> 10) + "k" + (noise ? "-noise" : "") + ".rom");
         Files.write(p, out);
         return p;
     }

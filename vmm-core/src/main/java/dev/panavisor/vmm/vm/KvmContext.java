@@ -9,6 +9,7 @@ import dev.panavisor.vmm.vcpu.VcpuSupervisor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +20,8 @@ import java.util.function.Consumer;
 final class KvmContext implements AutoCloseable {
     private final VmFd fd;
     private final List<Vcpu> vcpus;
+    /** Threads using the VM fd outside the vCPU loops (interrupt lines); -1 once closing. */
+    private final AtomicInteger users = new AtomicInteger();
 
     private KvmContext(VmFd fd, List<Vcpu> vcpus) {
         this.fd = fd;
@@ -53,9 +56,36 @@ final class KvmContext implements AutoCloseable {
     VmFd fd() { return fd; }
     List<Vcpu> vcpus() { return vcpus; }
 
-    /** Closes every vCPU fd (and its kvm_run mapping), then the VM fd. The vCPU threads must be stopped. */
+    /**
+     * Pins the VM fd for one call from any thread: false once the context is closing (then the
+     * caller uses the VM's new context). Lock-free and allocation-free, as a device may raise an
+     * interrupt from a vCPU exit.
+     */
+    boolean enter() {
+        while (true) {
+            int u = users.get();
+            if (u < 0) return false;
+            if (users.compareAndSet(u, u + 1)) return true;
+        }
+    }
+
+    void exit() {
+        users.decrementAndGet();
+    }
+
+    /**
+     * Closes every vCPU fd (and its kvm_run mapping), then the VM fd. The vCPU threads must be
+     * stopped. Waits for calls that pinned the fd ({@link #enter()}) to finish, so none reaches a
+     * closed fd, or worse, an fd number the kernel has meanwhile given to another file.
+     */
     @Override
     public void close() {
+        while (true) {
+            int u = users.get();
+            if (u < 0) return;   // closed already
+            if (u == 0 && users.compareAndSet(0, -1)) break;
+            Thread.onSpinWait();
+        }
         RuntimeException first = null;
         for (Vcpu v : vcpus) {
             try { v.fd().close(); } catch (RuntimeException e) { if (first == null) first = e; }

@@ -88,6 +88,30 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
 
     /** The current KVM VM; a {@linkplain #rebuildKvmContext() rebuild} replaces it, so do not keep it. */
     public VmFd fd() { return context.fd(); }
+
+    /**
+     * Sets an interrupt line of the in-kernel irqchip, from any thread, safely across a
+     * {@linkplain #rebuildKvmContext() rebuild}: the call pins the current KVM VM, and a rebuild
+     * closes the old one only after pinned calls return. A line set while the old VM is being
+     * replaced goes to the old VM and is dropped with it, as a reset drops pending interrupts.
+     */
+    public void irqLine(int gsi, boolean level) {
+        while (true) {
+            KvmContext c = context;
+            if (c.enter()) {
+                try {
+                    c.fd().irqLine(gsi, level);
+                } finally {
+                    c.exit();
+                }
+                return;
+            }
+            // A rebuild publishes the new context before it closes the old one; if this one is
+            // still current, the VM itself is closing and the interrupt has nowhere to go.
+            if (context == c) return;
+            Thread.onSpinWait();
+        }
+    }
     public GuestMemory memory() { return ram.memory(); }
     public IoBus pio() { return pio; }
     public IoBus mmio() { return mmio; }

@@ -80,6 +80,66 @@ class VmContextRebuildTest {
         }
     }
 
+    /**
+     * A device thread raising an interrupt while resets swap the KVM VM never reaches a closed
+     * (or reused) VM fd: {@link Vm#irqLine} pins the context it uses.
+     */
+    @Test
+    void interruptsFromAnotherThreadDuringRebuildsNeverHitAClosedVmFd() throws Exception {
+        int cycles = 60;
+        List<Long> counts = new CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        long[] raised = new long[1];
+        try (Kvm kvm = Kvm.open()) {
+            Vm[] holder = new Vm[1];
+            Vm vm = Vm.builder(kvm).vcpus(2)
+                    .memory(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false)))
+                    .beforeVcpus(VmFd::createIrqchip)
+                    .resetHandler(v -> {
+                        v.rebuildKvmContext();
+                        enter(v);
+                    })
+                    .build();
+            holder[0] = vm;
+            try (vm) {
+                vm.memory().write(TinyGuests.LOAD, COUNT_IN_RAM_THEN_RESET);
+                vm.memory().write(0x20000, TinyGuests.HALT);
+                enter(vm);
+                vm.pio().register(0x600, 1, new BusDevice() {
+                    @Override public long read(long offset, int size) { return 0; }
+                    @Override public void write(long offset, int size, long value) {
+                        counts.add(value);
+                        if (counts.size() == cycles) holder[0].requestExit(VmExit.of(VmExit.Reason.POWER_OFF));
+                    }
+                }, "count");
+                vm.pio().register(0x601, 1, new BusDevice() {
+                    @Override public long read(long offset, int size) { return 0; }
+                    @Override public void write(long offset, int size, long value) { holder[0].requestReset("test guest"); }
+                }, "reset");
+                Thread device = Thread.ofPlatform().daemon().start(() -> {
+                    boolean level = false;
+                    while (!Thread.currentThread().isInterrupted()) {
+                        try {
+                            vm.irqLine(4, level = !level);
+                            raised[0]++;
+                        } catch (Throwable t) {
+                            failures.add(t);
+                            return;
+                        }
+                    }
+                });
+                vm.start();
+                VmExit exit = vm.runUntilExit();
+                device.interrupt();
+                device.join();
+                assertEquals(VmExit.Reason.POWER_OFF, exit.reason(), exit.detail());
+                assertEquals(List.of(), failures);
+                assertTrue(vm.kvmContextRebuilds() >= cycles - 1, "rebuilds " + vm.kvmContextRebuilds());
+                assertTrue(raised[0] > cycles, "the device thread raised " + raised[0] + " interrupts");
+            }
+        }
+    }
+
     @Test
     void rebuildingOutsideTheResetHandlerIsRefused() {
         try (Kvm kvm = Kvm.open(); Vm vm = TinyGuests.boot(kvm, TinyGuests.HALT, 1)) {
