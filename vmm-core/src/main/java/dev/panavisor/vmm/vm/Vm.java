@@ -278,9 +278,10 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     }
 
     private static void stopThreads(List<Vcpu> vcpus) {
-        for (Vcpu v : vcpus) {
-            if (v.state() != Vcpu.State.NEW) v.post(VcpuCommand.STOP);
-        }
+        // Every vCPU, NEW ones too: a thread started just now (after a rebuild) may not have left
+        // NEW yet, and skipping it left join() waiting forever for a thread nobody told to stop.
+        // A never-started vCPU just keeps the command queued.
+        for (Vcpu v : vcpus) v.post(VcpuCommand.STOP);
         for (Vcpu v : vcpus) {
             try {
                 v.join();
