@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code panavisor} command line. */
 @Command(name = "panavisor", mixinStandardHelpOptions = true, version = "panavisor 0.1.0",
         description = "An x86-64 VMM in Java on Linux KVM.",
-        footer = {"", "Examples:", "  panavisor demo", "  panavisor run --kernel bzImage --cmdline console=ttyS0", "  panavisor measure --platform snp --firmware /usr/share/ovmf/OVMF.fd --vcpus 4"})
+        footer = {"", "Examples:", "  panavisor demo", "  panavisor run --kernel bzImage --cmdline console=ttyS0",
+                "  panavisor run --firmware /usr/share/seabios/bios.bin --debugcon seabios.log   (same as run-firmware)", "  panavisor measure --platform snp --firmware /usr/share/ovmf/OVMF.fd --vcpus 4"})
 public final class Panavisor {
     private Panavisor() {}
 
@@ -22,6 +23,7 @@ public final class Panavisor {
 
     /** As {@link #run(Timeline, String...)}, with stdout and stderr redirected (for in-process tests). */
     static int run(Timeline timeline, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        args = RunRouting.route(args);
         CommandLine cli = new CommandLine(new Panavisor());
         cli.addSubcommand("demo", new DemoCommand(timeline));
         cli.addSubcommand("measure", new MeasureCommand());
