@@ -49,7 +49,7 @@ def main():
            f"{platform.machine()}, host kernel {platform.release()}); {version(['qemu-system-x86_64', '--version'])}.",
            "",
            f"Minimal kernel ({a.image}{', ACPI' if a.acpi else ''}), busybox initramfs, {a.memory} memory, "
-           f"{a.runs} alternating runs per VMM; medians of wall-clock time from process spawn. "
+           f"{a.runs} alternating runs per VMM (after one untimed warm-up run of each); medians of wall-clock time from process spawn. "
            "Ratio = Panavisor / QEMU (below 1: Panavisor faster or smaller).", "",
            f"Command line: `{a.cmdline}`", ""]
     if a.panavisor != "true":

@@ -24,7 +24,7 @@ final class MinimalKernel {
      * /init powers off through \_S5, which needs the machine's ACPI tables; without, it resets
      * through the i8042. See docs/minimal-kernel.md for the boot-time cost of each.
      */
-    static final boolean ACPI = false;
+    static final boolean ACPI = true;
 
     /** The directory holding vmlinux, bzImage and config of {@code variant} ("up" or "smp"). */
     static Path build(String variant) {

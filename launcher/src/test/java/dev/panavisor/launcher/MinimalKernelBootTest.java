@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,12 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * a clean end: ACPI power-off (exit 0) for a kernel with ACPI, the i8042 reset (exit 3, the
  * documented code for a guest reset) for one without. On a host whose KVM only emulates this
  * takes 10-40 s per case.
- *
- * <p>Written against the CLI contract of issue 3
- * ({@code run --kernel K --initrd I --cmdline C --memory M --cpus N}); enable it (delete the
- * {@code @Disabled} line) once the run command is merged.
  */
-@Disabled("enable when 'panavisor run' (issue 3, branch boot) is merged")
 @RequiresKvm
 class MinimalKernelBootTest {
     private static final long RUN_TIMEOUT_SECONDS = 300;

@@ -19,7 +19,7 @@ import java.util.Objects;
  *
  * <p>The MADT lists one enabled local APIC per vCPU (APIC ID = vCPU index = processor UID), the
  * I/O APIC, the ISA override IRQ 0 &rarr; GSI 2 that the 8254 timer needs on an I/O APIC, and
- * LINT1 as NMI on every processor. The DSDT declares {@code \_S5} with SLP_TYP
+ * LINT1 as NMI on every processor. The DSDT declares the {@link IsaDevice}s and {@code \_S5} with SLP_TYP
  * {@link #S5_SLEEP_TYPE}, so a guest powers off by writing
  * {@code (S5_SLEEP_TYPE << 2) | SLP_EN} to the sleep control register.
  *
@@ -32,9 +32,12 @@ import java.util.Objects;
  * @param resetValue        value written to reset
  * @param i8042Present      whether the FADT announces an 8042
  * @param cmosRtcPresent    whether the FADT announces a CMOS RTC
+ * @param isaDevices        legacy devices the DSDT declares under {@code \_SB} (a hardware-reduced
+ *                          guest routes an ISA IRQ only for a device declared here)
  */
 public record AcpiTables(int vcpus, int ioApicId, long ioApicAddress, int sleepControlPort, int sleepStatusPort,
-                         int resetPort, int resetValue, boolean i8042Present, boolean cmosRtcPresent) {
+                         int resetPort, int resetValue, boolean i8042Present, boolean cmosRtcPresent,
+                         List<IsaDevice> isaDevices) {
     /** The SLP_TYP the DSDT's \_S5 carries (any 3-bit value works; 5 mirrors the state's number). */
     public static final int S5_SLEEP_TYPE = 5;
     public static final long DEFAULT_IO_APIC_ADDRESS = 0xFEC0_0000L;
@@ -49,6 +52,16 @@ public record AcpiTables(int vcpus, int ioApicId, long ioApicAddress, int sleepC
         if (ioApicId < 0 || ioApicId > 0xFF) throw new IllegalArgumentException("I/O APIC ID is one byte: " + ioApicId);
         if (ioApicId < vcpus) throw new IllegalArgumentException("I/O APIC ID " + ioApicId + " collides with a vCPU's APIC ID (0-" + (vcpus - 1) + ")");
         if (resetPort < -1 || resetPort > 0xFFFF) throw new IllegalArgumentException("reset port out of range: " + resetPort);
+        isaDevices = List.copyOf(isaDevices);
+        if (isaDevices.stream().map(IsaDevice::name).distinct().count() != isaDevices.size()) {
+            throw new IllegalArgumentException("two ISA devices with the same ACPI name: " + isaDevices);
+        }
+    }
+
+    public AcpiTables(int vcpus, int ioApicId, long ioApicAddress, int sleepControlPort, int sleepStatusPort,
+                      int resetPort, int resetValue, boolean i8042Present, boolean cmosRtcPresent) {
+        this(vcpus, ioApicId, ioApicAddress, sleepControlPort, sleepStatusPort, resetPort, resetValue, i8042Present,
+                cmosRtcPresent, List.of());
     }
 
     /** The tables with the usual PC choices: I/O APIC at 0xFEC00000 with the first ID after the vCPUs, no reset register. */
@@ -57,7 +70,27 @@ public record AcpiTables(int vcpus, int ioApicId, long ioApicAddress, int sleepC
     }
 
     public AcpiTables withResetRegister(int port, int value) {
-        return new AcpiTables(vcpus, ioApicId, ioApicAddress, sleepControlPort, sleepStatusPort, port, value, i8042Present, cmosRtcPresent);
+        return new AcpiTables(vcpus, ioApicId, ioApicAddress, sleepControlPort, sleepStatusPort, port, value, i8042Present,
+                cmosRtcPresent, isaDevices);
+    }
+
+    public AcpiTables withIsaDevice(IsaDevice device) {
+        List<IsaDevice> all = new ArrayList<>(isaDevices);
+        all.add(device);
+        return new AcpiTables(vcpus, ioApicId, ioApicAddress, sleepControlPort, sleepStatusPort, resetPort, resetValue,
+                i8042Present, cmosRtcPresent, all);
+    }
+
+    /** The DSDT's definition block: {@code \_S5}, then {@code Scope (\_SB) { devices }} when there are any. */
+    byte[] dsdtAml() {
+        byte[] s5 = Dsdt.s5(S5_SLEEP_TYPE);
+        if (isaDevices.isEmpty()) return s5;
+        byte[][] devices = isaDevices.stream().map(IsaDevice::aml).toArray(byte[][]::new);
+        byte[] sb = Aml.rootScope("_SB_", devices);
+        byte[] all = new byte[s5.length + sb.length];
+        System.arraycopy(s5, 0, all, 0, s5.length);
+        System.arraycopy(sb, 0, all, s5.length, sb.length);
+        return all;
     }
 
     /**
@@ -80,7 +113,7 @@ public record AcpiTables(int vcpus, int ioApicId, long ioApicAddress, int sleepC
             throw new IllegalArgumentException("ACPI base must be a non-zero multiple of 16: 0x" + Long.toHexString(baseAddress));
         }
         OemIdentity oem = OemIdentity.PANAVISOR;
-        byte[] dsdt = Dsdt.encode(oem, Dsdt.s5(S5_SLEEP_TYPE));
+        byte[] dsdt = Dsdt.encode(oem, dsdtAml());
         byte[] madt = Madt.encode(oem, Madt.DEFAULT_LOCAL_APIC_ADDRESS, true, madtEntries());
 
         long rsdpAt = baseAddress;

@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The few ACPI Machine Language encodings the DSDT needs (§20.2, AML grammar): named objects,
- * packages and integer constants. Each method returns the encoded bytes of one term.
+ * packages, buffers, scopes, devices and integer constants. Each method returns the encoded
+ * bytes of one term.
  */
 public final class Aml {
     static final int ZERO_OP = 0x00;
@@ -16,6 +17,11 @@ public final class Aml {
     static final int DWORD_PREFIX = 0x0C;
     static final int QWORD_PREFIX = 0x0E;
     static final int PACKAGE_OP = 0x12;
+    static final int BUFFER_OP = 0x11;
+    static final int SCOPE_OP = 0x10;
+    static final int EXT_OP_PREFIX = 0x5B;
+    static final int DEVICE_OP = 0x82;
+    static final int ROOT_CHAR = 0x5C;
     static final int ONES_OP = 0xFF;
 
     private Aml() { }
@@ -75,6 +81,68 @@ public final class Aml {
             }
         }
         throw new IllegalArgumentException("package too long for PkgLength: " + bodyLength);
+    }
+
+    /** DefBuffer := BufferOp PkgLength BufferSize ByteList (§20.2.5.4), BufferSize the shortest integer. */
+    public static byte[] buffer(byte[] data) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(integer(data.length));
+        body.writeBytes(data);
+        return withPkgLength(BUFFER_OP, body.toByteArray());
+    }
+
+    /**
+     * DefScope := ScopeOp PkgLength NameString TermList (§20.2.5.1), for a scope directly under
+     * the root: {@code \NAME}.
+     */
+    public static byte[] rootScope(String nameSeg, byte[]... terms) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(ROOT_CHAR);
+        body.writeBytes(nameSeg(nameSeg));
+        for (byte[] t : terms) body.writeBytes(t);
+        return withPkgLength(SCOPE_OP, body.toByteArray());
+    }
+
+    /** DefDevice := ExtOpPrefix DeviceOp PkgLength NameString TermList (§20.2.5.2), named relative to its scope. */
+    public static byte[] device(String nameSeg, byte[]... terms) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(nameSeg(nameSeg));
+        for (byte[] t : terms) body.writeBytes(t);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(EXT_OP_PREFIX);
+        out.writeBytes(withPkgLength(DEVICE_OP, body.toByteArray()));
+        return out.toByteArray();
+    }
+
+    /**
+     * A compressed EISA ID as the ASL macro {@code EISAID("PNP0501")} produces it (§6.1.5, _HID):
+     * three letters of 5 bits each ('A' = 1) and four hex digits, stored big-endian in a DWORD
+     * that AML then holds little-endian.
+     */
+    public static long eisaId(String id) {
+        if (id.length() != 7) throw new IllegalArgumentException("an EISA ID is 3 letters and 4 hex digits: '" + id + "'");
+        int v = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = id.charAt(i);
+            if (c < 'A' || c > 'Z') throw new IllegalArgumentException("an EISA ID starts with 3 capital letters: '" + id + "'");
+            v = (v << 5) | (c - 0x40);
+        }
+        int product;
+        try {
+            product = Integer.parseInt(id.substring(3), 16);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("an EISA ID ends with 4 hex digits: '" + id + "'");
+        }
+        int bigEndian = (v << 16) | product;
+        return Integer.toUnsignedLong(Integer.reverseBytes(bigEndian));
+    }
+
+    private static byte[] withPkgLength(int op, byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(op);
+        out.writeBytes(pkgLength(body.length));
+        out.writeBytes(body);
+        return out.toByteArray();
     }
 
     /** The shortest ComputationalData for an unsigned integer (§20.2.3): ZeroOp, OneOp or a prefixed constant. */
