@@ -6,6 +6,9 @@
 # no headers, so no timestamps, paths or build IDs can get in; the bytes depend only on the
 # sources and the binutils version.
 #
+# Test firmware ROMs: each SRC_DIR/rom/NAME.S becomes OUT_DIR/NAME.rom, a 64 KiB image that
+# ends at 4 GiB and starts at the reset vector (layout: SRC_DIR/rom/rom.ld, README.md).
+#
 # usage: scripts/build-guests.sh SRC_DIR OUT_DIR
 set -euo pipefail
 export LC_ALL=C
@@ -54,4 +57,24 @@ for source in "${sources[@]}"; do
   objcopy -O binary "$work/$name.elf" "$work/$name.bin"
   mv -f "$work/$name.bin" "$out/$name.bin"
   echo "build-guests: $out/$name.bin ($(wc -c < "$out/$name.bin") bytes, RAM used up to $(printf %#x "$end"))"
+done
+
+readonly ROM_SIZE=$((0x10000))      # rom.ld: one 64 KiB block
+readonly RESET_VECTOR=$((0xFFF0))   # F000:FFF0, 16 bytes below the ROM's end
+roms=("$src"/rom/*.S)
+for source in "${roms[@]}"; do
+  name=$(basename "$source" .S)
+  as --64 -I "$src/rom" -o "$work/$name.o" "$source"
+  ld -m elf_x86_64 -static -nostdlib --build-id=none -T "$src/rom/rom.ld" \
+     -o "$work/$name.elf" "$work/$name.o"
+  vector=$(symbol "$work/$name.elf" reset_vector)
+  code_end=$(symbol "$work/$name.elf" _code_end)
+  [ "$vector" -eq "$RESET_VECTOR" ] || fail "$name: reset_vector is at $(printf %#x "$vector"), not $(printf %#x "$RESET_VECTOR")"
+  [ "$code_end" -le "$RESET_VECTOR" ] || fail "$name: code ends at $(printf %#x "$code_end"), over the reset vector"
+  # Unused ROM bytes read as erased flash.
+  objcopy -O binary --gap-fill 0xFF "$work/$name.elf" "$work/$name.rom"
+  size=$(wc -c < "$work/$name.rom")
+  [ "$size" -eq "$ROM_SIZE" ] || fail "$name: ROM is $size bytes, not $ROM_SIZE"
+  mv -f "$work/$name.rom" "$out/$name.rom"
+  echo "build-guests: $out/$name.rom ($size bytes, code up to $(printf %#x "$code_end"))"
 done

@@ -2,6 +2,10 @@
 # or stops with one line saying what to install.
 panavisor_java_major() { # prints the feature version of $1/bin/java, or nothing
   [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
+  # The JDK's release file names its version; reading it costs nothing, starting java ~0.1 s each.
+  local v
+  v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -1)
+  if [ -n "$v" ]; then echo "$v"; return 0; fi
   "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1
 }
 panavisor_find_jdk() {

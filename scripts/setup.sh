@@ -5,6 +5,9 @@ set -euo pipefail
 packages=(binutils gcc ovmf seabios busybox-static)
 packages+=(linux-image-cloud-amd64)
 packages+=(lz4 xz-utils zstd)
+# The minimal test kernel (scripts/build-minimal-kernel.sh) and its initramfs tests:
+packages+=(linux-source-6.1 make bc bison flex libelf-dev lz4 patch)
+packages+=(cpio)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

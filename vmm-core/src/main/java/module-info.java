@@ -11,4 +11,5 @@ module dev.panavisor.vmm {
     exports dev.panavisor.vmm.vm;
     exports dev.panavisor.vmm.boot;
     exports dev.panavisor.vmm.cpu;
+    exports dev.panavisor.vmm.boot.acpi;
 }

@@ -1,6 +1,8 @@
 package dev.panavisor.launcher;
 
+import dev.panavisor.confidential.launch.LaunchPlatform;
 import dev.panavisor.devices.console.ConsoleSink;
+import dev.panavisor.devices.fwcfg.FwCfgFileOption;
 import dev.panavisor.devices.console.StreamConsoleSink;
 import dev.panavisor.kvm.Kvm;
 import dev.panavisor.vmm.vm.VmExit;
@@ -24,11 +26,31 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  panavisor run-firmware --firmware /usr/share/seabios/bios.bin --debugcon seabios.log",
                 "  cp /usr/share/OVMF/OVMF_VARS_4M.fd my-vars.fd",
-                "  panavisor run-firmware --firmware /usr/share/OVMF/OVMF_CODE_4M.fd --vars my-vars.fd --memory 512M"})
+                "  panavisor run-firmware --firmware /usr/share/OVMF/OVMF_CODE_4M.fd --vars my-vars.fd --memory 512M",
+                "  panavisor run-firmware --igvm seabios-snp.igvm --platform snp --vmfwupdate --measurement-log m.jsonl"})
 final class FirmwareRunCommand implements Callable<Integer> {
-    @Option(names = "--firmware", required = true, paramLabel = "FILE",
+    @Option(names = "--firmware", paramLabel = "FILE",
             description = "Firmware image mapped as flash unit 0, ending at 4 GiB (read-only unless --firmware-writable).")
     Path firmware;
+
+    @Option(names = "--igvm", paramLabel = "FILE", description = "Launch the firmware from an IGVM file instead of --firmware.")
+    Path igvm;
+
+    @Option(names = "--platform", paramLabel = "P", defaultValue = "native",
+            description = {"native (default), or snp, sev-es, sev, tdx: 'measured native', the guest runs unisolated while the VMM",
+                    "computes the launch digest that platform would report. A SIMULATION of the measurement, not hardware attestation."})
+    String platform;
+
+    @Option(names = "--vmfwupdate", description = "Add the firmware-update device (fw-cfg etc/vmlaunchupdate and etc/vmfwupdate/*).")
+    boolean vmfwupdate;
+
+    @Option(names = "--fw-cfg-file", paramLabel = "name=opt/...,file=PATH",
+            description = "Expose a host file (or string=TEXT) to the guest as a fw-cfg file, like QEMU's -fw_cfg; repeatable.")
+    List<String> fwCfgFiles = new ArrayList<>();
+
+    @Option(names = "--measurement-log", paramLabel = "FILE",
+            description = "Append one JSON line per launch and per launch-context rebuild: time, platform, image sha256, digest, vCPUs.")
+    Path measurementLog;
 
     @Option(names = "--vars", paramLabel = "FILE",
             description = "Writable flash unit 1 below the firmware (e.g. a copy of OVMF_VARS_4M.fd); changes are saved to it crash-safely.")
@@ -71,17 +93,31 @@ final class FirmwareRunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (firmwareWritable && vars != null) throw new IllegalArgumentException("--firmware-writable is for a unified image without --vars");
+        if ((firmware == null) == (igvm == null)) throw new IllegalArgumentException("give exactly one of --firmware and --igvm");
+        LaunchPlatform launchPlatform = PlatformNames.launchPlatform(platform);
+        if (launchPlatform == null) throw new IllegalArgumentException("unknown --platform '" + platform + "' (" + PlatformNames.ALL + ")");
+        List<FwCfgFileOption> files = new ArrayList<>();
+        for (String f : fwCfgFiles) files.add(FwCfgFileOption.parse(f));
+        var launch = new PcMachine.LaunchOptions(igvm, launchPlatform, vmfwupdate, files, measurementLog);
         long ram = parseSize(memory);
         List<OutputStream> opened = new ArrayList<>();
         try {
             ConsoleSink serial = serialLog == null ? new StreamConsoleSink(new FileOutputStream(FileDescriptor.out))
                     : new StreamConsoleSink(open(serialLog, opened));
             ConsoleSink debug = debugcon == null ? ConsoleSink.NONE : new StreamConsoleSink(open(debugcon, opened));
-            var config = new PcMachine.Config(firmware, vars, firmwareWritable, ram, cpus, serial, debug, maxResets, rebootTimeoutMillis);
+            var config = new PcMachine.Config(firmware, vars, firmwareWritable, ram, cpus, serial, debug, maxResets, rebootTimeoutMillis, launch);
             try (Kvm kvm = Kvm.open(); PcMachine machine = PcMachine.build(kvm, config)) {
                 marks.mark("pc machine built: firmware mapped");
-                System.err.printf("panavisor: pc machine, %d vCPU(s), %d MiB, firmware %s%s%s%n", cpus, ram >> 20, firmware,
-                        vars != null ? " + vars " + vars : "", debugcon != null ? "; debug console -> " + debugcon : "");
+                System.err.printf("panavisor: pc machine, %d vCPU(s), %d MiB, firmware %s%s%s%s%n", cpus, ram >> 20,
+                        igvm != null ? igvm + " (IGVM)" : firmware,
+                        vars != null ? " + vars " + vars : "", debugcon != null ? "; debug console -> " + debugcon : "",
+                        vmfwupdate ? "; vmfwupdate device" : "");
+                if (launchPlatform != LaunchPlatform.NATIVE) {
+                    System.err.printf("panavisor: platform %s is MEASURED NATIVE: the guest is not isolated; the launch digest is a software"
+                            + " simulation of what %s would measure, not hardware attestation%n", platform, platform);
+                    System.err.printf("panavisor: launch digest (%s): %s%n", launchPlatform.digestAlgorithm(), machine.lastLaunch().measurement().hex());
+                }
+                if (measurementLog != null) System.err.println("panavisor: measurement log -> " + measurementLog);
                 Thread stopper = null;
                 if (timeoutSeconds != null) {
                     long ms = (long) (timeoutSeconds * 1000);

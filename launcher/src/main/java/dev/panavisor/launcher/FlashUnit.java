@@ -58,6 +58,16 @@ final class FlashUnit implements AutoCloseable {
         }
     }
 
+    /** A volatile unit of {@code size} erased bytes, for a VM whose firmware comes from an IGVM launch. */
+    static FlashUnit blank(long size) {
+        if (size <= 0 || size % PflashCfi01.PC_BLOCK_BYTES != 0) {
+            throw new IllegalArgumentException("firmware region of " + size + " bytes is not a multiple of " + PflashCfi01.PC_BLOCK_BYTES);
+        }
+        Mapping m = Mapping.anonymous(size);
+        m.segment().fill((byte) 0xFF);
+        return new FlashUnit(Path.of("(igvm firmware region)"), m, FlashBacking.VOLATILE);
+    }
+
     long size() { return memory.length(); }
     MemorySegment contents() { return memory.segment(); }
     Path file() { return file; }

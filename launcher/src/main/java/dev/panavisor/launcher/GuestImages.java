@@ -16,20 +16,34 @@ public final class GuestImages {
     /** Each vCPU writes a numbered sequence to its own port, then halts. */
     public static final String SMP = "smp";
 
+    /** Test firmware ROM: the host's firmware of the firmware-update tests (launcher/src/main/guest/README.md). */
+    public static final String FWUPDATE_STAGE1 = "fwupdate-stage1";
+    /** Test firmware ROM: the guest's new firmware, printing "STAGE2 OK". */
+    public static final String FWUPDATE_STAGE2 = "fwupdate-stage2";
+
     private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
 
     private GuestImages() { }
 
     /** The image bytes of test guest {@code name}; fails with a message saying why if it is not there. */
     public static byte[] load(String name) {
+        return resource(name, ".bin");
+    }
+
+    /** The 64 KiB test firmware ROM {@code name}, built from {@code src/main/guest/rom/NAME.S}. */
+    public static byte[] rom(String name) {
+        return resource(name, ".rom");
+    }
+
+    private static byte[] resource(String name, String suffix) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("not a test guest name: " + name);
         }
-        String resource = "/guests/" + name + ".bin";
+        String resource = "/guests/" + name + suffix;
         try (InputStream in = GuestImages.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException("no test guest '" + name + "': resource " + resource
-                        + " is missing; it is built from launcher/src/main/guest/" + name + ".S by scripts/build-guests.sh"
+                        + " is missing; it is built from launcher/src/main/guest/" + (suffix.equals(".rom") ? "rom/" : "") + name + ".S by scripts/build-guests.sh"
                         + " in the launcher's generate-resources phase");
             }
             return in.readAllBytes();

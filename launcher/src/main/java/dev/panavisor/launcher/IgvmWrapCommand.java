@@ -35,6 +35,9 @@ final class IgvmWrapCommand implements Callable<Integer> {
     String platform;
     @Option(names = "--policy", defaultValue = "0x30000", description = "SNP guest policy (hex, default ${DEFAULT-VALUE})")
     String policy;
+    @Option(names = "--plain-rom", description = {"Also wrap a ROM without OVMF metadata for snp, sev-es or tdx: its pages plus a",
+            "reset-vector VMSA (1 vCPU). For test firmware and measured-native runs; real hardware would not run it."})
+    boolean plainRom;
     @Option(names = {"-o", "--output"}, required = true, description = "the IGVM file to write")
     Path output;
 
@@ -47,7 +50,7 @@ final class IgvmWrapCommand implements Callable<Integer> {
         try (Arena arena = Arena.ofConfined()) {
             FirmwareRom rom = FirmwareRom.load(firmware, vars, arena);
             IgvmFile file = FirmwareIgvm.wrap(rom, type, cpus.sevVcpus(spec, 1), cpus.guestFeatures(spec),
-                    SevVcpuOptions.parseHex(spec, policy, "--policy"));
+                    SevVcpuOptions.parseHex(spec, policy, "--policy"), plainRom);
             IgvmWriter.writeTo(file, output);
             spec.commandLine().getOut().printf("wrote %s: %s, %d pages, %d VP contexts, %d bytes%n", output, type,
                     file.headers(PageData.class).size(), file.headers(VpContext.class).size(), IgvmWriter.size(file));

@@ -28,8 +28,10 @@ import java.util.List;
 /**
  * The {@code microvm} machine: a direct-boot PC without firmware or PCI. RAM per
  * {@link PcMemoryMap}; in-kernel PIC, I/O APIC, LAPICs and PIT; COM1 on IRQ 4 through an
- * irqfd; an i8042 for Linux's probe and its reset line; an MP table for SMP. A guest reset
- * (i8042 pulse, triple fault) ends the run: there is no firmware to reboot into.
+ * irqfd; an i8042 for Linux's probe and its reset line; an MP table for SMP, and with
+ * {@link HardwareReducedAcpi} ACPI tables (MADT, {@code \_S5}) for kernels that use ACPI. A guest
+ * reset (i8042 pulse, ACPI reset register, triple fault) ends the run: there is no firmware to
+ * reboot into.
  */
 final class MicroVmMachine {
     private static final Logger LOG = LoggerFactory.getLogger(MicroVmMachine.class);
@@ -74,7 +76,7 @@ final class MicroVmMachine {
             int features = bsp.find(0x1).map(CpuidEntry::edx).orElse(0);
             vm.memory().write(BootLayout.MP_TABLE, MpTable.build(BootLayout.MP_TABLE, config.vcpus(), signature, features));
 
-            long rsdp = acpi.writeTables(vm.memory(), BootLayout.ACPI_TABLES, BootLayout.ACPI_TABLES_MAX, config.vcpus());
+            long rsdp = acpi.install(vm, BootLayout.ACPI_TABLES, BootLayout.ACPI_TABLES_MAX, config.vcpus());
 
             LinuxLoader.Loaded loaded = LinuxLoader.load(vm.memory(), map, config.kernel(), config.initrd(), config.cmdline(), rsdp,
                     vm.vcpus().getFirst().fd());

@@ -4,10 +4,15 @@ import dev.panavisor.kvm.KvmException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
 /** The {@code panavisor} command line. */
 @Command(name = "panavisor", mixinStandardHelpOptions = true, version = "panavisor 0.1.0",
         description = "An x86-64 VMM in Java on Linux KVM.",
-        footer = {"", "Examples:", "  panavisor demo", "  panavisor run --kernel bzImage --cmdline console=ttyS0", "  panavisor measure --platform snp --firmware /usr/share/ovmf/OVMF.fd --vcpus 4"})
+        footer = {"", "Examples:", "  panavisor demo", "  panavisor run --kernel bzImage --cmdline console=ttyS0",
+                "  panavisor run --firmware /usr/share/seabios/bios.bin --debugcon seabios.log   (same as run-firmware)", "  panavisor measure --platform snp --firmware /usr/share/ovmf/OVMF.fd --vcpus 4"})
 public final class Panavisor {
     private Panavisor() {}
 
@@ -22,12 +27,20 @@ public final class Panavisor {
 
     /** As {@link #run(Timeline, String...)}, with stdout and stderr redirected (for in-process tests). */
     static int run(Timeline timeline, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        args = RunRouting.route(args);
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("demo", () -> new DemoCommand(timeline));
+        commands.put("measure", MeasureCommand::new);
+        commands.put("run", () -> new RunCommand(timeline));
+        commands.put("run-firmware", () -> new FirmwareRunCommand(timeline));
+        commands.put("igvm", IgvmCommand::new);
         CommandLine cli = new CommandLine(new Panavisor());
-        cli.addSubcommand("demo", new DemoCommand(timeline));
-        cli.addSubcommand("measure", new MeasureCommand());
-        cli.addSubcommand("run", new RunCommand(timeline));
-        cli.addSubcommand("run-firmware", new FirmwareRunCommand(timeline));
-        cli.addSubcommand("igvm", new IgvmCommand());
+        // picocli builds each command's model by reflection; when the first argument names a
+        // command, only that one is needed, which shortens every VM's start-up.
+        String chosen = args.length > 0 && commands.containsKey(args[0]) ? args[0] : null;
+        commands.forEach((name, command) -> {
+            if (chosen == null || chosen.equals(name)) cli.addSubcommand(name, command.get());
+        });
         // After the subcommands: picocli hands the writers down only to those already added.
         if (out != null) cli.setOut(out);
         if (err != null) cli.setErr(err);

@@ -1,5 +1,15 @@
 package dev.panavisor.launcher;
 
+import dev.panavisor.confidential.launch.LaunchPlatform;
+import dev.panavisor.devices.debug.DebugExitPort;
+import dev.panavisor.devices.fwcfg.FwCfgFileOption;
+import dev.panavisor.devices.vmfwupdate.FirmwareUpdateEngine;
+import dev.panavisor.devices.vmfwupdate.ImageFormat;
+import dev.panavisor.devices.vmfwupdate.ResetPlan;
+import dev.panavisor.devices.vmfwupdate.VmFwUpdateFiles;
+import dev.panavisor.devices.vmfwupdate.VmLaunchUpdateFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import dev.panavisor.devices.acpi.AcpiPmRegisters;
 import dev.panavisor.devices.acpi.AcpiPmTimer;
 import dev.panavisor.devices.console.ConsoleSink;
@@ -56,15 +66,19 @@ public final class PcMachine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PcMachine.class);
 
     public static final int DEFAULT_MAX_RESETS = 16;
+    /** A VM started from IGVM gets at least this much firmware region, so a larger image can replace its firmware. */
+    public static final long MIN_IGVM_FIRMWARE_REGION = 4L << 20;
     /** KVM_CREATE_PIT2 flag: KVM also emulates port 0x61 (speaker gate), which SeaBIOS uses to calibrate its TSC. */
     private static final int PIT_SPEAKER_DUMMY = KvmUapi.KVM_PIT_SPEAKER_DUMMY();
 
     /** What to build. {@code vars} null: one unit (unified image), writable only with {@code firmwareWritable}. */
     /** {@code rebootTimeoutMillis}: how long SeaBIOS waits after a failed boot before it resets, -1 never. */
     public record Config(Path firmware, Path vars, boolean firmwareWritable, long ramBytes, int cpus,
-                         ConsoleSink serial, ConsoleSink debugConsole, int maxResets, int rebootTimeoutMillis) {
+                         ConsoleSink serial, ConsoleSink debugConsole, int maxResets, int rebootTimeoutMillis,
+                         LaunchOptions launch) {
         public Config {
-            Objects.requireNonNull(firmware, "firmware");
+            Objects.requireNonNull(launch, "launch");
+            if ((firmware == null) == (launch.igvm() == null)) throw new IllegalArgumentException("give exactly one of --firmware and --igvm");
             Objects.requireNonNull(serial, "serial");
             Objects.requireNonNull(debugConsole, "debugConsole");
             if (cpus < 1 || cpus > 255) throw new IllegalArgumentException("--cpus must be 1..255, not " + cpus);
@@ -74,9 +88,32 @@ public final class PcMachine implements AutoCloseable {
 
         public Config(Path firmware, Path vars, boolean firmwareWritable, long ramBytes, int cpus,
                       ConsoleSink serial, ConsoleSink debugConsole) {
-            this(firmware, vars, firmwareWritable, ramBytes, cpus, serial, debugConsole, DEFAULT_MAX_RESETS, -1);
+            this(firmware, vars, firmwareWritable, ramBytes, cpus, serial, debugConsole, DEFAULT_MAX_RESETS, -1, LaunchOptions.NONE);
+        }
+
+        public Config(Path firmware, Path vars, boolean firmwareWritable, long ramBytes, int cpus,
+                      ConsoleSink serial, ConsoleSink debugConsole, int maxResets, int rebootTimeoutMillis) {
+            this(firmware, vars, firmwareWritable, ramBytes, cpus, serial, debugConsole, maxResets, rebootTimeoutMillis, LaunchOptions.NONE);
         }
     }
+
+    /**
+     * How the firmware is launched and updated: from an IGVM file instead of {@code firmware}, on
+     * which platform (snp/sev-es/sev/tdx are measured native: a simulated measurement), with the
+     * vmfwupdate device, extra fw-cfg files, and a measurement log.
+     */
+    public record LaunchOptions(Path igvm, LaunchPlatform platform, boolean vmfwupdate, List<FwCfgFileOption> fwCfgFiles,
+                                Path measurementLog) {
+        public static final LaunchOptions NONE = new LaunchOptions(null, LaunchPlatform.NATIVE, false, List.of(), null);
+
+        public LaunchOptions {
+            Objects.requireNonNull(platform, "platform");
+            fwCfgFiles = List.copyOf(fwCfgFiles);
+        }
+    }
+
+    /** Firmware the machine can launch again: the host's image, or a copy of the guest's last installed one. */
+    private record LaunchSource(ImageFormat format, MemorySegment bytes, String name) {}
 
     private final Config config;
     private final PcMemoryMap map;
@@ -93,10 +130,18 @@ public final class PcMachine implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final FirmwareProgress progress = new FirmwareProgress();
     private final boolean uefi;
+    private final CpuidTable cpuid;
+    private final FirmwareInstaller installer;
+    private final FirmwareUpdateEngine updates;
+    private final MeasurementLog measurementLog;
+    private final LaunchSource hostFirmware;
+    private LaunchSource currentFirmware;
+    private List<VpEntryPoint> entries;
+    private FirmwareInstaller.Launched lastLaunch;
     private int pmBase = -1;
     private long guestResets;
 
-    private PcMachine(Kvm kvm, Config c, List<FlashUnit> flash) {
+    private PcMachine(Kvm kvm, Config c, List<FlashUnit> flash, LaunchSource host) {
         this.config = c;
         this.flash = flash;
         this.map = PcMemoryMap.of(c.ramBytes(), flash.stream().map(FlashUnit::size).toList());
@@ -117,23 +162,45 @@ public final class PcMachine implements AutoCloseable {
             port92 = new SystemControlPortA(vm::requestReset);
             resetControl = new ResetControlRegister(vm::requestReset);
             pm = new AcpiPmRegisters(new AcpiPmTimer(), () -> vm.requestExit(VmExit.of(VmExit.Reason.POWER_OFF)));
-            fwCfg = FwCfgDevice.builder()
+            LaunchOptions launch = c.launch();
+            long regionBase = map.flashBases().getFirst();
+            installer = new FirmwareInstaller(launch.platform(), c.cpus(), vm.memory(), flash.getFirst().contents(), regionBase);
+            measurementLog = launch.measurementLog() == null ? null : new MeasurementLog(launch.measurementLog());
+            var fw = FwCfgDevice.builder()
                     .x86Platform(c.cpus(), c.cpus(), c.ramBytes(), e820())
                     .noGraphic(true)
-                    .rebootTimeout(c.rebootTimeoutMillis())
-                    .build(vm.memory());
+                    .rebootTimeout(c.rebootTimeoutMillis());
+            for (FwCfgFileOption f : launch.fwCfgFiles()) fw.userFile(f);
+            if (launch.vmfwupdate()) {
+                updates = FirmwareUpdateEngine.builder(vm.memory())
+                        .platformRom(flash.getFirst().size())
+                        .igvm(new IgvmImageInspector(installer.platformType(), vm.memory(), regionBase, flash.getFirst().size()))
+                        .hostFirmware(host.format() == ImageFormat.IGVM ? FirmwareUpdateEngine.HostFirmware.IGVM
+                                : FirmwareUpdateEngine.HostFirmware.CLASSIC)
+                        .build();
+                VmLaunchUpdateFile.addTo(fw, updates);
+                VmFwUpdateFiles.addTo(fw, updates);
+            } else {
+                updates = null;
+            }
+            fwCfg = fw.build(vm.memory());
             wireDevices();
             writeCmos();
             initialLapics = new MemorySegment[c.cpus()];
-            try (Arena a = Arena.ofConfined()) {
-                CpuidTable cpuid = new CpuidTable(kvm, a);
-                for (Vcpu v : vm.vcpus()) {
-                    cpuid.applyTo(v.fd(), v.id());
-                    initialLapics[v.id()] = kvm_lapic_state.allocate(arena);
-                    v.fd().getLapic(initialLapics[v.id()]);
-                }
+            cpuid = new CpuidTable(kvm, arena);
+            for (Vcpu v : vm.vcpus()) {
+                cpuid.applyTo(v.fd(), v.id());
+                initialLapics[v.id()] = kvm_lapic_state.allocate(arena);
+                v.fd().getLapic(initialLapics[v.id()]);
             }
+            hostFirmware = host;
+            currentFirmware = host;
             powerOnDevicesAndCpus();
+            launchAndLog(host, MeasurementLog.Source.INITIAL);
+        } catch (IOException e) {
+            vm.close();
+            arena.close();
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             vm.close();
             arena.close();
@@ -145,9 +212,27 @@ public final class PcMachine implements AutoCloseable {
     public static PcMachine build(Kvm kvm, Config c) throws IOException {
         List<FlashUnit> units = new ArrayList<>();
         try {
-            units.add(FlashUnit.load(c.firmware(), c.vars() == null && c.firmwareWritable()));
-            if (c.vars() != null) units.add(FlashUnit.load(c.vars(), true));
-            return new PcMachine(kvm, c, units);
+            LaunchSource host;
+            if (c.launch().igvm() != null) {
+                if (c.vars() != null || c.firmwareWritable()) throw new IllegalArgumentException("--igvm launches take no --vars or --firmware-writable");
+                byte[] bytes = Files.readAllBytes(c.launch().igvm());
+                host = new LaunchSource(ImageFormat.IGVM, MemorySegment.ofArray(bytes), c.launch().igvm().toString());
+                long region = FirmwareInstaller.regionSizeFor(FirmwareInstaller.parse(host.bytes()), MIN_IGVM_FIRMWARE_REGION);
+                units.add(FlashUnit.blank(region));
+            } else {
+                if (c.launch().platform() != LaunchPlatform.NATIVE && c.vars() != null) {
+                    throw new IllegalArgumentException("a measured platform launches firmware without --vars (every page is measured)");
+                }
+                if (c.launch().vmfwupdate() && (c.firmwareWritable() && c.vars() == null)) {
+                    throw new IllegalArgumentException("--vmfwupdate replaces flash unit 0, so it cannot be --firmware-writable");
+                }
+                FlashUnit top = FlashUnit.load(c.firmware(), c.vars() == null && c.firmwareWritable());
+                units.add(top);
+                if (c.vars() != null) units.add(FlashUnit.load(c.vars(), true));
+                byte[] copy = top.contents().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                host = new LaunchSource(ImageFormat.PLATFORM_ROM, MemorySegment.ofArray(copy), c.firmware().toString());
+            }
+            return new PcMachine(kvm, c, units, host);
         } catch (IOException | RuntimeException e) {
             for (FlashUnit u : units) {
                 try { u.close(); } catch (RuntimeException suppressed) { e.addSuppressed(suppressed); }
@@ -190,6 +275,10 @@ public final class PcMachine implements AutoCloseable {
             LOG.debug("could not read vCPU 0's final state", e);
         }
     }
+    /** The firmware-update engine, or null without {@code --vmfwupdate}. */
+    public FirmwareUpdateEngine updates() { return updates; }
+    /** The measurement of the last launch (initial, update, restore or relaunch). */
+    public synchronized FirmwareInstaller.Launched lastLaunch() { return lastLaunch; }
 
     private static void platformSetUp(VmFd fd) {
         // Intel's real-mode emulation needs these outside RAM and flash; AMD ignores them.
@@ -207,9 +296,9 @@ public final class PcMachine implements AutoCloseable {
 
     private void wireDevices() {
         var pio = vm.pio();
-        VmFd fd = vm.fd();
+        // Through the Vm, never a kept VmFd: a rebuilt launch context replaces the KVM VM under the devices.
         pio.register(Uart16550.COM1_PORT, Uart16550.PORT_COUNT,
-                new Uart16550(progress.onFirstByte(config.serial(), FirmwareMilestone.BDS), level -> fd.irqLine(Uart16550.COM1_IRQ, level)), "com1");
+                new Uart16550(progress.onFirstByte(config.serial(), FirmwareMilestone.BDS), level -> vm.irqLine(Uart16550.COM1_IRQ, level)), "com1");
         pio.register(CmosRtc.PORT_BASE, CmosRtc.PORT_COUNT, rtc, "rtc");
         pio.register(PciConfigMechanism1.ADDRESS_PORT, 1, pci.addressPort(), "pci-config-address");
         pio.register(ResetControlRegister.PORT, 1, resetControl, "reset-control");
@@ -222,6 +311,10 @@ public final class PcMachine implements AutoCloseable {
                 progress.onFirstWrite(fwCfg.controlPorts(), FirmwareMilestone.PEI), "fw-cfg");
         pio.register(FwCfgDevice.DMA_PORT, FwCfgDevice.DMA_PORT_COUNT,
                 progress.onFirstWrite(fwCfg.dmaPorts(), FirmwareMilestone.PEI), "fw-cfg-dma");
+        if (config.launch().vmfwupdate() || config.launch().platform() != LaunchPlatform.NATIVE) {
+            pio.register(DebugExitPort.DEFAULT_PORT, DebugExitPort.PORT_COUNT,
+                    new DebugExitPort(status -> vm.requestExit(new VmExit(VmExit.Reason.POWER_OFF, status, ""))), "debug-exit");
+        }
         pci.attach(0, 0, new I440fxHostBridge());
         pci.attach(1, 0, new Piix3IsaBridge());
         pci.attach(1, 3, new Piix4PowerManagement(this::decodePmBlock));
@@ -267,16 +360,41 @@ public final class PcMachine implements AutoCloseable {
 
     private void powerOnDevicesAndCpus() {
         for (FlashUnit u : flash) u.device().reset();
-        copyIsaBios();
         pci.reset();
         port92.reset();
         resetControl.reset();
         pm.reset();
         fwCfg.reset();
+    }
+
+    /** Launches {@code source}, loads each vCPU's entry state and appends to the measurement log. */
+    private FirmwareInstaller.Launched launchAndLog(LaunchSource source, MeasurementLog.Source event) {
+        FirmwareInstaller.Launched l = source.format() == ImageFormat.IGVM
+                ? installer.installIgvm(source.bytes()) : installer.installRom(source.bytes(), source.name());
+        afterLaunch(l, source.format(), event);
+        return l;
+    }
+
+    private void afterLaunch(FirmwareInstaller.Launched l, ImageFormat format, MeasurementLog.Source event) {
+        // A wrapped ROM brings its own legacy alias pages; a raw ROM shows its tail there, as at power-on.
+        if (format == ImageFormat.PLATFORM_ROM && !installer.measured()) copyIsaBios();
+        entries = l.entries();
+        startVcpus();
+        synchronized (this) { lastLaunch = l; }
+        if (installer.measured()) {
+            LOG.info("{} launch ({}): simulated {} measurement {} (computed in software, not attested)", event,
+                    l.imageKind(), installer.platform(), l.measurement().hex());
+        }
+        if (measurementLog != null) {
+            measurementLog.append(event, PlatformNames.name(installer.platformType()), l.imageKind(), l.sha256(), l.measurement(), config.cpus());
+        }
+    }
+
+    private void startVcpus() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment mp = kvm_mp_state.allocate(a);
             for (Vcpu v : vm.vcpus()) {
-                PowerOnState.apply(v.fd());
+                entries.get(v.id()).apply(v.fd());
                 v.fd().setLapic(initialLapics[v.id()]);
                 // The BSP runs; APs wait for INIT-SIPI-SIPI from the firmware.
                 kvm_mp_state.mp_state(mp, v.id() == 0 ? KvmUapi.KVM_MP_STATE_RUNNABLE() : KvmUapi.KVM_MP_STATE_UNINITIALIZED());
@@ -300,8 +418,50 @@ public final class PcMachine implements AutoCloseable {
             vm.requestExit(new VmExit(VmExit.Reason.RESET, 0, "the guest reset " + n + " times (limit " + config.maxResets() + ")"));
             return;
         }
-        LOG.info("guest reset #{}: firmware starts again", n);
+        ResetPlan plan = updates == null ? new ResetPlan.KeepCurrentFirmware() : updates.takeUpdateForReset();
+        if (installer.measured()) {
+            // A confidential guest cannot be reset in place: every launch is a new launch context.
+            vm.rebuildKvmContext();
+            for (Vcpu v : vm.vcpus()) cpuid.applyTo(v.fd(), v.id());
+        }
         powerOnDevicesAndCpus();
+        switch (plan) {
+            case ResetPlan.KeepCurrentFirmware k -> {
+                LOG.info("guest reset #{}: firmware starts again", n);
+                relaunch(currentFirmware, MeasurementLog.Source.RELAUNCH);
+            }
+            case ResetPlan.RestoreHostFirmware r -> {
+                LOG.info("guest reset #{}: the host's firmware is restored", n);
+                currentFirmware = hostFirmware;
+                launchAndLog(hostFirmware, MeasurementLog.Source.RESTORE);
+            }
+            case ResetPlan.InstallImage i -> install(n, i);
+        }
+    }
+
+    /** A native ROM is still in the firmware region (nothing writes a read-only unit 0); anything else is launched again from its copy. */
+    private void relaunch(LaunchSource source, MeasurementLog.Source event) {
+        if (source.format() == ImageFormat.PLATFORM_ROM && !installer.measured()) {
+            copyIsaBios();
+            startVcpus();
+            return;
+        }
+        launchAndLog(source, event);
+    }
+
+    private void install(long n, ResetPlan.InstallImage i) {
+        String name = String.format("guest %s image at 0x%x (0x%x bytes)", i.format(), i.gpa(), i.size());
+        try {
+            FirmwareInstaller.Launched l = i.format() == ImageFormat.IGVM ? installer.installIgvm(i.image())
+                    : installer.installRom(i.image(), name);
+            // Kept for plain resets and measured relaunches; the guest may reuse its RAM from now on.
+            currentFirmware = new LaunchSource(i.format(), MemorySegment.ofArray(i.image().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)), name);
+            LOG.info("guest reset #{}: installed the {}", n, name);
+            afterLaunch(l, i.format(), MeasurementLog.Source.UPDATE);
+        } catch (RuntimeException e) {
+            LOG.warn("guest reset #{}: refused the {}: {}; the previous firmware runs again", n, name, e.getMessage());
+            launchAndLog(currentFirmware, MeasurementLog.Source.RELAUNCH);
+        }
     }
 
     /** Stops the VM if running, saves flash changes and releases everything. */

@@ -19,4 +19,30 @@ final class PlatformNames {
             default -> null;
         };
     }
+
+    /** The CLI name of {@code type}. */
+    static String name(PlatformType type) {
+        return switch (type) {
+            case NATIVE -> "native";
+            case SEV_SNP -> "snp";
+            case SEV_ES -> "sev-es";
+            case SEV -> "sev";
+            case TDX -> "tdx";
+            default -> type.toString().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** The launch platform named {@code name}, or null if the name is unknown. */
+    static dev.panavisor.confidential.launch.LaunchPlatform launchPlatform(String name) {
+        PlatformType t = parse(name);
+        if (t == null) return null;
+        return switch (t) {
+            case NATIVE -> dev.panavisor.confidential.launch.LaunchPlatform.NATIVE;
+            case SEV_SNP -> dev.panavisor.confidential.launch.LaunchPlatform.SEV_SNP;
+            case SEV_ES -> dev.panavisor.confidential.launch.LaunchPlatform.SEV_ES;
+            case SEV -> dev.panavisor.confidential.launch.LaunchPlatform.SEV;
+            case TDX -> dev.panavisor.confidential.launch.LaunchPlatform.TDX;
+            default -> null;
+        };
+    }
 }

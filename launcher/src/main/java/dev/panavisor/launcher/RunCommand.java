@@ -54,6 +54,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--cpu-template", paramLabel = "NAME", defaultValue = "host-safe",
             description = "CPUID/MSR profile: none, host-safe, pinned-skylake (default: ${DEFAULT-VALUE})")
     String cpuTemplate;
+    @Option(names = "--no-acpi", description = "no ACPI tables: the guest finds its vCPUs through the MP table and cannot power off "
+            + "(ACPI kernels then end by reset)")
+    boolean noAcpi;
     @Option(names = "--serial-log", paramLabel = "FILE", description = "also write the guest's console output to FILE")
     Path serialLog;
     @Option(names = "--timeline", description = "print where start-up time went (on stderr)")
@@ -88,7 +91,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         ConsoleSink console = logFile == null ? terminal : new TeeConsoleSink(terminal, new StreamConsoleSink(logFile, 4096));
         try (logFile; Kvm kvm = Kvm.open();
              MicroVm micro = MicroVmMachine.build(kvm, new MicroVmMachine.Config(image, initrdBytes, cmdline, memoryBytes, cpus, template),
-                     console, AcpiTableHook.NONE, marks)) {
+                     console, noAcpi ? AcpiTableHook.NONE : HardwareReducedAcpi.INSTANCE, marks)) {
             new UartInputPump(System.in, micro.console()).start("serial-input");
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = Thread.ofPlatform().unstarted(() -> {
@@ -106,7 +109,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             err.println("panavisor: guest " + DemoCommand.describe(exit) + "; exit code " + code
                     + (serialLog != null ? "; console log in " + serialLog : ""));
             if (!exit.detail().isEmpty()) err.println(exit.detail());
-            if (timeline) marks.print(err);
+            if (timeline) {
+                marks.print(err);
+                var emulated = micro.vm().emulationStats();
+                err.println("instruction fallback: " + (emulated.total() > 0 ? emulated.describe() : "nothing emulated"));
+            }
             finished.countDown();
             try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException shuttingDown) { /* hook already running */ }
             return code;

@@ -38,7 +38,7 @@ final class DebianKernelBoot {
         StreamConsoleSink console = new StreamConsoleSink(out);
         var config = new MicroVmMachine.Config(kernel, null, CMDLINE, MEMORY, 1, CpuTemplates.HOST_SAFE);
         long start = System.nanoTime();
-        try (Kvm kvm = Kvm.open(); MicroVm micro = MicroVmMachine.build(kvm, config, console, AcpiTableHook.NONE, new Timeline())) {
+        try (Kvm kvm = Kvm.open(); MicroVm micro = MicroVmMachine.build(kvm, config, console, HardwareReducedAcpi.INSTANCE, new Timeline())) {
             AtomicReference<VmExit> exit = new AtomicReference<>();
             micro.vm().start();
             Thread controller = Thread.ofPlatform().start(() -> exit.set(micro.vm().runUntilExit()));

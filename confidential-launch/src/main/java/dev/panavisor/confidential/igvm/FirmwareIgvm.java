@@ -32,12 +32,21 @@ public final class FirmwareIgvm {
      * @param snpPolicy    the SNP guest policy written to the file
      */
     public static IgvmFile wrap(FirmwareRom rom, PlatformType platform, SevVcpus vcpus, long sevFeatures, long snpPolicy) {
+        return wrap(rom, platform, vcpus, sevFeatures, snpPolicy, false);
+    }
+
+    /**
+     * With {@code plainRom}, a ROM without OVMF metadata is wrapped for SEV-ES/SNP/TDX as its pages
+     * plus a reset-vector VMSA for the boot vCPU (see {@code FirmwareIgvmWrapper}); with more than
+     * one vCPU its APs still need OVMF's SEV-ES reset block, so that is refused.
+     */
+    public static IgvmFile wrap(FirmwareRom rom, PlatformType platform, SevVcpus vcpus, long sevFeatures, long snpPolicy, boolean plainRom) {
         List<byte[]> vmsas = switch (platform) {
             case SEV_ES -> vmsas(rom, platform, vcpus, 0);
             case SEV_SNP -> vmsas(rom, platform, vcpus, sevFeatures);
             default -> List.of();
         };
-        return FirmwareIgvmWrapper.wrap(rom, platform, vmsas, snpPolicy);
+        return FirmwareIgvmWrapper.wrap(rom, platform, vmsas, snpPolicy, plainRom);
     }
 
     private static List<byte[]> vmsas(FirmwareRom rom, PlatformType platform, SevVcpus vcpus, long features) {

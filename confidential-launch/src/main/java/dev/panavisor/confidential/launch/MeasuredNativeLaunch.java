@@ -50,4 +50,9 @@ public final class MeasuredNativeLaunch implements LaunchContext {
     public Optional<MemorySegment> vpContext(int vpIndex) {
         return memory.vpContext(vpIndex);
     }
+
+    /** The loader, for the VMM to read back what it put where. */
+    public NativeLaunch loading() {
+        return memory;
+    }
 }

@@ -51,6 +51,19 @@ public final class FirmwareIgvmWrapper {
      * @param guestPolicy the SEV-SNP guest policy written to the file (ignored for other platforms)
      */
     public static IgvmFile wrap(FirmwareRom rom, PlatformType platform, List<byte[]> vmsas, long guestPolicy) {
+        return wrap(rom, platform, vmsas, guestPolicy, false);
+    }
+
+    /**
+     * As {@link #wrap(FirmwareRom, PlatformType, List, long)}; with {@code plainRom}, an image without
+     * OVMF's footer table is also wrapped for SEV-ES, SEV-SNP and TDX: just its pages (measured,
+     * normal) and, for SEV-ES/SNP, the callers' VMSAs; for SNP also the guest policy. Nothing is
+     * pre-validated and no CPUID or secrets page is added, because such a ROM declares none. This is
+     * for test firmware and Panavisor's measured-native runs: real SEV-SNP or TDX hardware would not
+     * run a legacy BIOS this way (TDX starts the BSP in 32-bit protected mode). OVMF images are
+     * wrapped from their metadata whatever {@code plainRom} says.
+     */
+    public static IgvmFile wrap(FirmwareRom rom, PlatformType platform, List<byte[]> vmsas, long guestPolicy, boolean plainRom) {
         boolean needsVmsas = platform == PlatformType.SEV_ES || platform == PlatformType.SEV_SNP;
         if (needsVmsas && vmsas.isEmpty()) throw new WrapException(platform + " needs a VMSA for every vCPU, got none");
         if (!needsVmsas && !vmsas.isEmpty()) throw new WrapException(platform + " takes no VMSAs");
@@ -61,7 +74,12 @@ public final class FirmwareIgvmWrapper {
         }
         IgvmBuilder builder = IgvmBuilder.v1();
         int mask = builder.addPlatform(platform);
-        switch (platform) {
+        boolean confidential = platform == PlatformType.SEV_ES || platform == PlatformType.SEV_SNP || platform == PlatformType.TDX;
+        if (plainRom && confidential && rom.ovmf().isEmpty()) {
+            if (platform == PlatformType.SEV_SNP) builder.add(new GuestPolicy(guestPolicy, mask));
+            addRom(builder, rom, mask);
+            addVmsas(builder, mask, vmsas);
+        } else switch (platform) {
             case NATIVE -> {
                 addRom(builder, rom, mask);
                 builder.addNativeVpContext(mask, 0, X86ResetState.context());
@@ -150,6 +168,6 @@ public final class FirmwareIgvmWrapper {
     private static OvmfImage requireOvmf(FirmwareRom rom, PlatformType platform) {
         return rom.ovmf().orElseThrow(() -> new WrapException(rom.topImage().name()
                 + " is not OVMF (no footer table 48 bytes before its end); " + platform
-                + " needs firmware that declares its confidential-launch metadata"));
+                + " needs firmware that declares its confidential-launch metadata (or a plain-ROM wrap)"));
     }
 }

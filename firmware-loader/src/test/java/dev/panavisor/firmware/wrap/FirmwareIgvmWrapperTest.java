@@ -1,5 +1,6 @@
 package dev.panavisor.firmware.wrap;
 
+import dev.panavisor.firmware.igvm.GuestPolicy;
 import dev.panavisor.firmware.igvm.IgvmFile;
 import dev.panavisor.firmware.igvm.NativeX64VpContext;
 import dev.panavisor.firmware.igvm.PageData;
@@ -85,6 +86,26 @@ class FirmwareIgvmWrapperTest {
         assertTrue(snp.getMessage().contains("not OVMF"), snp.getMessage());
         assertThrows(WrapException.class, () -> FirmwareIgvmWrapper.wrap(rom, PlatformType.TDX, List.of(), 0));
         assertThrows(WrapException.class, () -> FirmwareIgvmWrapper.wrap(rom, PlatformType.SEV_ES, List.of(), 0));
+    }
+
+    @Test
+    void plainRomWrapIsTheRomPagesPlusTheCallersVmsasAndNothingElse() {
+        FirmwareRom rom = FirmwareRom.of(image(0x10000, "stage2.rom"), null);
+        byte[] vmsa = new byte[4096];
+        vmsa[0] = 0x5A;
+        IgvmFile snp = FirmwareIgvmWrapper.wrap(rom, PlatformType.SEV_SNP, List.of(vmsa), 0x30000, true);
+        // 16 ROM pages at the top of 4 GiB and the 16-page legacy alias below 1 MiB; no SNP metadata pages.
+        assertEquals(32, snp.headers(PageData.class).size());
+        assertTrue(snp.headers(PageData.class).stream().allMatch(p -> p.dataType() == PageDataType.NORMAL));
+        assertEquals(1, snp.headers(VpContext.class).size());
+        assertEquals(1, snp.headers(GuestPolicy.class).size());
+        IgvmFile tdx = FirmwareIgvmWrapper.wrap(rom, PlatformType.TDX, List.of(), 0, true);
+        assertEquals(32, tdx.headers(PageData.class).size());
+        // Measured: a plain ROM has no TDVF section telling which pages to leave out of MRTD.
+        assertTrue(tdx.headers(PageData.class).stream().noneMatch(p -> p.flags().unmeasured()));
+        assertEquals(0, tdx.headers(VpContext.class).size());
+        // Without the flag the refusal stays.
+        assertThrows(WrapException.class, () -> FirmwareIgvmWrapper.wrap(rom, PlatformType.TDX, List.of(), 0, false));
     }
 
     @Test

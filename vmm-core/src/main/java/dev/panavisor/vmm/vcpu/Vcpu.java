@@ -70,9 +70,6 @@ public final class Vcpu implements Runnable {
 
     public void setEmulationFallback(EmulationFallback f) { this.fallback = f; }
 
-    /** True once {@link #start} was called; the thread may not have reached RUNNING yet. */
-    public boolean started() { return thread != null; }
-
     /** Starts the vCPU's platform thread; it enters the guest at once. */
     public Thread start(String name) {
         Thread t = Thread.ofPlatform().name(name).daemon(true).unstarted(this);

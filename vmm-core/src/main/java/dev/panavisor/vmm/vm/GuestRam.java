@@ -32,7 +32,7 @@ public final class GuestRam implements AutoCloseable {
             int slot = 0;
             for (Layout l : layout) {
                 GuestRegion r = backing == MemoryBacking.GUEST_MEMFD && !l.readOnly() ? guestMemfdRegion(l) : anonymousRegion(l);
-                register(slot++, r);
+                register(vm, slot++, r);
                 regions.add(r);
             }
             this.memory = new GuestMemory(regions);
@@ -62,7 +62,25 @@ public final class GuestRam implements AutoCloseable {
         return new GuestRegion(l.name(), l.gpa(), m.segment(), false, gmem.fd());
     }
 
-    private void register(int slot, GuestRegion r) {
+    /**
+     * Registers every region again, in the same slots, in another KVM VM: the one that replaces
+     * the VM this memory was made for (a rebuilt launch context). The host mappings are shared,
+     * never copied, so the guest's RAM survives the swap byte for byte. guest_memfd memory is
+     * bound to the VM that created it and cannot move.
+     */
+    void registerIn(VmFd other) {
+        if (!guestMemfds.isEmpty()) {
+            throw new IllegalStateException("guest RAM backed by guest_memfd belongs to the KVM VM that created it;"
+                    + " a rebuilt VM context needs anonymous memory");
+        }
+        int slot = 0;
+        for (GuestRegion r : regions) register(other, slot++, r);
+    }
+
+    /** Memslots this memory occupies (0 .. count-1). */
+    int slotCount() { return regions.size(); }
+
+    private static void register(VmFd vm, int slot, GuestRegion r) {
         int flags = r.readOnly() ? (int) KvmUapi.KVM_MEM_READONLY() : 0;
         if (r.guestMemfd() >= 0) {
             vm.setUserMemoryRegion2(slot, flags | (int) KvmUapi.PV_KVM_MEM_GUEST_MEMFD(), r.gpa(), r.size(),

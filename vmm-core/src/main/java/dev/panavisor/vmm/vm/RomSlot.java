@@ -21,7 +21,7 @@ import java.lang.foreign.MemorySegment;
 final class RomSlot implements RomDeviceMapping {
     private static final Logger LOG = LoggerFactory.getLogger(RomSlot.class);
 
-    private final VmFd vm;
+    private VmFd vm;
     private final int slot;
     private final String name;
     private final long gpa;
@@ -57,6 +57,12 @@ final class RomSlot implements RomDeviceMapping {
 
     @Override
     public boolean isMappedReadOnly() { return mapped; }
+
+    /** Moves the window to a rebuilt KVM VM, in the mode it is in now. vCPUs must be out of the guest. */
+    synchronized void moveTo(VmFd other) {
+        vm = other;
+        if (mapped) vm.setUserMemoryRegion(slot, (int) KvmUapi.KVM_MEM_READONLY(), gpa, host.byteSize(), host.address());
+    }
 
     int slot() { return slot; }
 }

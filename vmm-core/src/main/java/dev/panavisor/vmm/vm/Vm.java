@@ -8,6 +8,7 @@ import dev.panavisor.vmm.bus.IoBus;
 import dev.panavisor.vmm.memory.GuestMemory;
 import dev.panavisor.vmm.memory.MemoryBacking;
 import dev.panavisor.vmm.memory.RomDeviceMapping;
+import dev.panavisor.vmm.vcpu.EmulationFallback;
 import dev.panavisor.vmm.vcpu.Vcpu;
 import dev.panavisor.vmm.vcpu.VcpuCommand;
 import dev.panavisor.vmm.vcpu.VcpuSupervisor;
@@ -48,11 +49,17 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private record ExitRequest(VmExit exit) implements Event {}
     private record ResetRequest(String why) implements Event {}
 
-    private final VmFd fd;
+    private final Kvm kvm;
+    private final int vmType;
+    private final Consumer<VmFd> beforeVcpus;
+    private final int vcpuCount;
     private final GuestRam ram;
     private final IoBus pio = new IoBus("pio");
     private final IoBus mmio = new IoBus("mmio");
-    private final List<Vcpu> vcpus = new ArrayList<>();
+    private final List<RomSlot> romSlots = new ArrayList<>();
+    /** Replaced only by {@link #rebuildKvmContext()}, with every vCPU thread stopped. */
+    private volatile KvmContext context;
+    private long rebuilds;
     private final AtomicReference<VmState> state = new AtomicReference<>(VmState.CREATED);
     private final MpscUnboundedArrayQueue<Event> events = new MpscUnboundedArrayQueue<>(16);
     private final ResetHandler resetHandler;
@@ -64,39 +71,61 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private int nextSlot;
 
     private Vm(Builder b) {
-        this.fd = b.kvm.createVm(b.vmType);
+        this.kvm = b.kvm;
+        this.vmType = b.vmType;
+        this.emulator = b.instructionFallback ? new InstructionEmulator() : null;
+        // The fallback wants instruction bytes in emulation-failure exits, on every KVM VM this Vm makes.
+        this.beforeVcpus = emulator == null ? b.beforeVcpus : b.beforeVcpus.andThen(EmulationFailureExits::enable);
+        this.vcpuCount = b.vcpus;
         this.resetHandler = b.resetHandler;
         this.tripleFaultResets = b.tripleFaultResets;
-        GuestRam r = null;
+        GuestRam[] made = new GuestRam[1];
         try {
-            b.beforeVcpus.accept(fd);
-            r = new GuestRam(fd, b.layout, b.backing);
-            this.emulator = b.instructionFallback ? new InstructionEmulator() : null;
-            if (emulator != null) EmulationFailureExits.enable(fd);
-            for (int i = 0; i < b.vcpus; i++) {
-                VcpuFd v = fd.createVcpu(i);
-                Vcpu vcpu = new Vcpu(v, pio, mmio, this);
-                if (emulator != null) vcpu.setEmulationFallback(new KvmInstructionFallback(emulator, v, r.memory(), mmio));
-                vcpus.add(vcpu);
-            }
-            this.ram = r;
-            this.nextSlot = b.layout.size();
-            this.halted = new boolean[b.vcpus];
+            this.context = KvmContext.create(kvm, vmType, beforeVcpus,
+                    fd -> made[0] = new GuestRam(fd, b.layout, b.backing), vcpuCount, pio, mmio, this,
+                    v -> fallbackFor(v, made[0]));
         } catch (RuntimeException e) {
-            vcpus.forEach(v -> v.fd().close());
-            if (r != null) r.close();
-            fd.close();
+            if (made[0] != null) made[0].close();
             throw e;
         }
+        this.ram = made[0];
+        this.nextSlot = b.layout.size();
+        this.halted = new boolean[b.vcpus];
     }
 
     public static Builder builder(Kvm kvm) { return new Builder(kvm); }
 
-    public VmFd fd() { return fd; }
+    /** The current KVM VM; a {@linkplain #rebuildKvmContext() rebuild} replaces it, so do not keep it. */
+    public VmFd fd() { return context.fd(); }
+
+    /**
+     * Sets an interrupt line of the in-kernel irqchip, from any thread, safely across a
+     * {@linkplain #rebuildKvmContext() rebuild}: the call pins the current KVM VM, and a rebuild
+     * closes the old one only after pinned calls return. A line set while the old VM is being
+     * replaced goes to the old VM and is dropped with it, as a reset drops pending interrupts.
+     */
+    public void irqLine(int gsi, boolean level) {
+        while (true) {
+            KvmContext c = context;
+            if (c.enter()) {
+                try {
+                    c.fd().irqLine(gsi, level);
+                } finally {
+                    c.exit();
+                }
+                return;
+            }
+            // A rebuild publishes the new context before it closes the old one; if this one is
+            // still current, the VM itself is closing and the interrupt has nowhere to go.
+            if (context == c) return;
+            Thread.onSpinWait();
+        }
+    }
     public GuestMemory memory() { return ram.memory(); }
     public IoBus pio() { return pio; }
     public IoBus mmio() { return mmio; }
-    public List<Vcpu> vcpus() { return List.copyOf(vcpus); }
+    /** The current vCPUs; a {@linkplain #rebuildKvmContext() rebuild} replaces them, so do not keep them. */
+    public List<Vcpu> vcpus() { return context.vcpus(); }
     public VmState state() { return state.get(); }
 
     /**
@@ -106,9 +135,14 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
      * and every access while trapped.
      */
     public synchronized RomDeviceMapping mapRomDevice(String name, long gpa, java.lang.foreign.MemorySegment host) {
-        RomSlot s = new RomSlot(fd, nextSlot++, name, gpa, host);
+        RomSlot s = new RomSlot(context.fd(), nextSlot++, name, gpa, host);
         s.mapReadOnly();
+        romSlots.add(s);
         return s;
+    }
+
+    private EmulationFallback fallbackFor(VcpuFd vcpu, GuestRam guestRam) {
+        return emulator == null ? EmulationFallback.NONE : new KvmInstructionFallback(emulator, vcpu, guestRam.memory(), mmio);
     }
 
     /** What the instruction fallback carried out so far (all zero when it is disabled). */
@@ -118,6 +152,38 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
 
     /** How many resets the VM went through. */
     public long resets() { return resets; }
+
+    /** How many times the KVM context was rebuilt. */
+    public long kvmContextRebuilds() { return rebuilds; }
+
+    /**
+     * Replaces the KVM VM and every vCPU with fresh ones, keeping guest RAM, ROM windows, the
+     * buses and the devices on them: what a confidential VM needs to go through a new launch
+     * (a firmware update rebuilds its launch context). The old vCPU threads are stopped and
+     * their fds closed, the old VM fd is closed, the same host memory is registered in the new
+     * VM's memslots (not copied), and the VM-wide set-up ({@link Builder#beforeVcpus}) runs
+     * again, so in-kernel irqchip and PIT start from their power-on state.
+     *
+     * <p>Only from a {@link ResetHandler}: the vCPUs are parked there and nothing else uses the
+     * KVM fds. The new vCPUs start in KVM's initial state; the handler loads CPUID and registers,
+     * and the VM starts their threads when the handler returns. If the new VM cannot be made the
+     * old one is kept and the exception propagates.
+     */
+    public void rebuildKvmContext() {
+        if (state.get() != VmState.RESETTING || Thread.currentThread() != controller) {
+            throw new IllegalStateException("the KVM context can only be rebuilt by the reset handler, not in state " + state.get());
+        }
+        KvmContext old = context;
+        KvmContext fresh = KvmContext.create(kvm, vmType, beforeVcpus, fd -> {
+            ram.registerIn(fd);
+            for (RomSlot r : romSlots) r.moveTo(fd);
+        }, vcpuCount, pio, mmio, this, v -> fallbackFor(v, ram));
+        stopThreads(old.vcpus());
+        context = fresh;
+        rebuilds++;
+        old.close();
+        LOG.info("KVM VM context rebuilt ({} vCPUs); guest RAM kept in place", vcpuCount);
+    }
 
     private void transition(VmState to) {
         VmState from = state.get();
@@ -131,7 +197,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     /** Starts every vCPU thread. */
     public void start() {
         transition(VmState.RUNNING);
-        for (Vcpu v : vcpus) v.start("vcpu" + v.id());
+        for (Vcpu v : vcpus()) v.start("vcpu" + v.id());
     }
 
     /**
@@ -181,7 +247,11 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         resetHandler.reset(this);
         resets++;
         transition(VmState.RUNNING);
-        for (Vcpu v : vcpus) v.post(VcpuCommand.RESUME);
+        for (Vcpu v : vcpus()) {
+            // A rebuilt context brings vCPUs whose threads have not started yet.
+            if (v.state() == Vcpu.State.NEW) v.start("vcpu" + v.id());
+            else v.post(VcpuCommand.RESUME);
+        }
     }
 
     /**
@@ -197,6 +267,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     }
 
     private void pauseVcpus() {
+        List<Vcpu> vcpus = vcpus();
         for (Vcpu v : vcpus) v.post(VcpuCommand.PAUSE);
         for (Vcpu v : vcpus) {
             if (!v.awaitParked(10, TimeUnit.SECONDS)) throw new IllegalStateException("vCPU " + v.id() + " did not leave the guest");
@@ -212,7 +283,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     public void resume() {
         if (state.get() != VmState.PAUSED) throw new IllegalStateException("VM cannot resume from " + state.get());
         transition(VmState.RUNNING);
-        for (Vcpu v : vcpus) v.post(VcpuCommand.RESUME);
+        for (Vcpu v : vcpus()) v.post(VcpuCommand.RESUME);
     }
 
     private VmExit finish(VmExit exit) {
@@ -222,11 +293,14 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     }
 
     private void stopVcpus() {
-        for (Vcpu v : vcpus) {
-            // By thread, not state: a thread started an instant ago is still NEW, and a STOP it
-            // never received would leave join() below waiting forever.
-            if (v.started()) v.post(VcpuCommand.STOP);
-        }
+        stopThreads(vcpus());
+    }
+
+    private static void stopThreads(List<Vcpu> vcpus) {
+        // Every vCPU, NEW ones too: a thread started just now (after a rebuild) may not have left
+        // NEW yet, and skipping it left join() waiting forever for a thread nobody told to stop.
+        // A never-started vCPU just keeps the command queued.
+        for (Vcpu v : vcpus) v.post(VcpuCommand.STOP);
         for (Vcpu v : vcpus) {
             try {
                 v.join();
@@ -246,6 +320,11 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
 
     /** A guest-initiated platform reset (0xCF9, i8042, triple fault). */
     public void requestReset(String why) {
+        // On hardware the reset takes the CPUs at once; here the vCPU that wrote the reset
+        // register would otherwise run on into whatever follows until the controller pauses it.
+        for (Vcpu v : vcpus()) {
+            if (v.state() == Vcpu.State.RUNNING) v.post(VcpuCommand.PAUSE);
+        }
         post(new ResetRequest(why));
     }
 
@@ -288,10 +367,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
             state.set(VmState.STOPPED);
         }
         RuntimeException first = null;
-        for (Vcpu v : vcpus) {
-            try { v.fd().close(); } catch (RuntimeException e) { if (first == null) first = e; }
-        }
-        try { fd.close(); } catch (RuntimeException e) { if (first == null) first = e; }
+        try { context.close(); } catch (RuntimeException e) { first = e; }
         try { ram.close(); } catch (RuntimeException e) { if (first == null) first = e; }
         if (first != null) throw first;
     }

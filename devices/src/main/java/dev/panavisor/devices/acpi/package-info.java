@@ -1,0 +1,2 @@
+/** ACPI fixed hardware of a hardware-reduced platform: the sleep and reset registers. */
+package dev.panavisor.devices.acpi;

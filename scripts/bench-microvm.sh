@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Side-by-side boot benchmark: Panavisor's `run` against QEMU microvm, same kernel, initramfs,
+# command line, memory and vCPUs, in one session with the runs alternating.
+#
+#   scripts/bench-microvm.sh [--runs N] [--cpus "1 2"] [--memory 256M] [--image vmlinux|bzImage]
+#                            [--no-acpi] [--out docs/microvm-benchmark.md]
+#
+# For each run it records, from the moment the process is spawned: the first serial line with
+# "Linux version" (the kernel banner), the init marker PANAVISOR-INIT-OK, process exit, and the
+# process's peak RSS. It writes medians and Panavisor/QEMU ratios as a markdown table.
+# The kernel is the minimal one with ACPI (scripts/build-minimal-kernel.sh --acpi; SMP build when
+# cpus > 1; --no-acpi for the variant without), the
+# initramfs the busybox one (scripts/build-initramfs.py). When `./panavisor run --help` does not
+# describe `run --kernel` (the command is not there yet), only QEMU runs and the table says so.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+runs=5
+cpus_list="1 2"
+memory=256M
+image=vmlinux
+acpi=(--acpi)
+out=docs/microvm-benchmark.md
+timeout_s=300
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --cpus) cpus_list=$2; shift 2 ;;
+    --memory) memory=$2; shift 2 ;;
+    --image) image=$2; shift 2 ;;
+    --acpi) acpi=(--acpi); shift ;;
+    --no-acpi) acpi=(); shift ;;
+    --out) out=$2; shift 2 ;;
+    --timeout) timeout_s=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench-microvm: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+case "$image" in vmlinux|bzImage) ;; *) echo "bench-microvm: --image is vmlinux or bzImage" >&2; exit 2 ;; esac
+
+if ! command -v qemu-system-x86_64 >/dev/null; then
+  echo "bench-microvm: qemu-system-x86_64 missing (Debian package qemu-system-x86)" >&2
+  exit 1
+fi
+if [ ! -w /dev/kvm ]; then
+  echo "bench-microvm: /dev/kvm is not usable" >&2
+  exit 1
+fi
+
+work=$(mktemp -d -t panavisor-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# Every option is explained in docs/minimal-kernel.md; both VMMs get exactly this line. It is the
+# one with every guest-side workaround: QEMU has no instruction fallback and dies without them.
+cmdline=$(cat guest/kernel/cmdline-no-fallback)
+
+python3 scripts/build-initramfs.py "$work/initramfs.cpio"
+declare -A kernel
+kernel[up]=$(scripts/build-minimal-kernel.sh "${acpi[@]}" up)
+need_smp=false
+for c in $cpus_list; do [ "$c" -gt 1 ] && need_smp=true; done
+$need_smp && kernel[smp]=$(scripts/build-minimal-kernel.sh "${acpi[@]}" smp)
+
+panavisor_ok=true
+# The root command answers any --help, so look for run's own usage, not just the exit status.
+if ! ./panavisor run --help 2>&1 | grep -q -- '--kernel'; then
+  panavisor_ok=false
+  echo "bench-microvm: './panavisor run --help' shows no 'run --kernel' usage: the run command is not available; benchmarking QEMU alone" >&2
+fi
+
+results="$work/results.jsonl"
+: > "$results"
+mkdir -p "$work/logs"
+
+run_one() {  # label cpus index command...
+  local label=$1 cpus=$2 i=$3
+  shift 3
+  python3 scripts/bench/serial_timing.py --label "$label" --timeout "$timeout_s" \
+    --log "$work/logs/$label-$cpus-$i.log" \
+    --mark "banner=Linux version" --mark "init=PANAVISOR-INIT-OK" -- "$@" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin); r["cpus"]=int(sys.argv[1]); print(json.dumps(r))' "$cpus" \
+    | tee -a "$results" >&2
+}
+
+# One untimed run of each VMM first: page cache warm for both, and ./panavisor's class-data
+# sharing archive (made at the end of its first run, see ./panavisor) exists, as it does for
+# every run but a fresh checkout's first.
+first_cpus=${cpus_list%% *}
+warm_variant=up
+[ "$first_cpus" -gt 1 ] && warm_variant=smp
+warm_k="${kernel[$warm_variant]}/$image"
+timeout "$timeout_s" qemu-system-x86_64 -M microvm -enable-kvm -cpu host,-kvm-pv-ipi,-kvm-pv-sched-yield -smp "$first_cpus" \
+  -m "$memory" -kernel "$warm_k" -initrd "$work/initramfs.cpio" -append "$cmdline" -nographic -no-reboot -device i8042 \
+  </dev/null >"$work/logs/warmup-qemu.log" 2>&1 || true
+if $panavisor_ok; then
+  timeout "$timeout_s" ./panavisor run --kernel "$warm_k" --initrd "$work/initramfs.cpio" --cmdline "$cmdline" \
+    --memory "$memory" --cpus "$first_cpus" </dev/null >"$work/logs/warmup-panavisor.log" 2>&1 || true
+fi
+
+for cpus in $cpus_list; do
+  variant=up
+  [ "$cpus" -gt 1 ] && variant=smp
+  k="${kernel[$variant]}/$image"
+  for i in $(seq 1 "$runs"); do
+    # Alternate which VMM goes first so drift on a shared host hits both alike.
+    order=(qemu panavisor)
+    [ $((i % 2)) -eq 0 ] && order=(panavisor qemu)
+    for vmm in "${order[@]}"; do
+      case "$vmm" in
+        qemu)
+          run_one qemu "$cpus" "$i" qemu-system-x86_64 -M microvm -enable-kvm \
+            -cpu host,-kvm-pv-ipi,-kvm-pv-sched-yield -smp "$cpus" -m "$memory" \
+            -kernel "$k" -initrd "$work/initramfs.cpio" -append "$cmdline" \
+            -nographic -no-reboot -device i8042 ;;
+        panavisor)
+          $panavisor_ok || continue
+          run_one panavisor "$cpus" "$i" ./panavisor run --kernel "$k" --initrd "$work/initramfs.cpio" \
+            --cmdline "$cmdline" --memory "$memory" --cpus "$cpus" ;;
+      esac
+    done
+  done
+done
+
+mkdir -p "$(dirname "$out")"
+python3 scripts/bench/summarize.py "$results" --runs "$runs" --memory "$memory" --image "$image" \
+  --cmdline "$cmdline" --panavisor "$panavisor_ok" --acpi="${acpi[*]:-}" > "$out"
+echo "bench-microvm: wrote $out" >&2
+cat "$out"

@@ -1,0 +1,160 @@
+package dev.panavisor.vmm.vm;
+
+import dev.panavisor.kvm.Kvm;
+import dev.panavisor.kvm.VmFd;
+import dev.panavisor.kvm.testing.RequiresKvm;
+import dev.panavisor.vmm.boot.RealModeEntry;
+import dev.panavisor.vmm.bus.BusDevice;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A reset that swaps in a fresh KVM VM keeps guest RAM and devices, and leaks no fds. */
+@RequiresKvm
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class VmContextRebuildTest {
+    /**
+     * Real mode at 0x10000, DS = 0: increments the word at 0x100, writes its low byte to port
+     * 0x600, asks for a reset through port 0x601, then spins: mov ax,[0x100]; inc ax;
+     * mov [0x100],ax; mov dx,0x600; out dx,al; inc dx; out dx,al; jmp $.
+     */
+    static final byte[] COUNT_IN_RAM_THEN_RESET = TinyGuests.bytes(0xa1, 0x00, 0x01, 0x40, 0xa3, 0x00, 0x01,
+            0xba, 0x00, 0x06, 0xee, 0x42, 0xee, 0xeb, 0xfe);
+
+    @Test
+    void eachResetRunsOnAFreshKvmVmWithTheSameRamAndDevicesAndNoFdsLeak() throws IOException {
+        int cycles = 120;
+        List<Long> counts = new CopyOnWriteArrayList<>();
+        List<Long> fdsAtReset = new ArrayList<>();
+        List<VmFd> fds = new ArrayList<>();
+        try (Kvm kvm = Kvm.open()) {
+            Vm[] holder = new Vm[1];
+            Vm vm = Vm.builder(kvm).vcpus(2)
+                    .memory(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false)))
+                    .resetHandler(v -> {
+                        fds.add(v.fd());
+                        v.rebuildKvmContext();
+                        enter(v);
+                        try { fdsAtReset.add(openFds()); } catch (IOException e) { throw new RuntimeException(e); }
+                    })
+                    .build();
+            holder[0] = vm;
+            try (vm) {
+                vm.memory().write(TinyGuests.LOAD, COUNT_IN_RAM_THEN_RESET);
+                // Only vCPU 0 runs the guest; vCPU 1 halts, so a leaked or stale vCPU would show up.
+                vm.memory().write(0x20000, TinyGuests.HALT);
+                enter(vm);
+                vm.pio().register(0x600, 1, new BusDevice() {
+                    @Override public long read(long offset, int size) { return 0; }
+                    @Override public void write(long offset, int size, long value) {
+                        counts.add(value);
+                        if (counts.size() == cycles) holder[0].requestExit(VmExit.of(VmExit.Reason.POWER_OFF));
+                    }
+                }, "count");
+                vm.pio().register(0x601, 1, new BusDevice() {
+                    @Override public long read(long offset, int size) { return 0; }
+                    @Override public void write(long offset, int size, long value) { holder[0].requestReset("test guest"); }
+                }, "reset");
+                vm.start();
+                VmExit exit = vm.runUntilExit();
+                assertEquals(VmExit.Reason.POWER_OFF, exit.reason(), exit.detail());
+                // The counter lives in guest RAM: it counting up across resets proves the memory was kept.
+                for (int i = 0; i < cycles; i++) assertEquals((i + 1) & 0xFF, counts.get(i), "count " + i);
+                assertTrue(vm.kvmContextRebuilds() >= cycles - 1, "rebuilds " + vm.kvmContextRebuilds());
+                for (int i = 1; i < fds.size(); i++) assertNotSame(fds.get(i - 1), fds.get(i));
+                assertEquals(fdsAtReset.get(10), fdsAtReset.getLast(), "open fds after reset 10 vs the last: " + fdsAtReset);
+            }
+        }
+    }
+
+    /**
+     * A device thread raising an interrupt while resets swap the KVM VM never reaches a closed
+     * (or reused) VM fd: {@link Vm#irqLine} pins the context it uses.
+     */
+    @Test
+    void interruptsFromAnotherThreadDuringRebuildsNeverHitAClosedVmFd() throws Exception {
+        int cycles = 60;
+        List<Long> counts = new CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        long[] raised = new long[1];
+        try (Kvm kvm = Kvm.open()) {
+            Vm[] holder = new Vm[1];
+            Vm vm = Vm.builder(kvm).vcpus(2)
+                    .memory(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false)))
+                    .beforeVcpus(VmFd::createIrqchip)
+                    .resetHandler(v -> {
+                        v.rebuildKvmContext();
+                        enter(v);
+                    })
+                    .build();
+            holder[0] = vm;
+            try (vm) {
+                vm.memory().write(TinyGuests.LOAD, COUNT_IN_RAM_THEN_RESET);
+                vm.memory().write(0x20000, TinyGuests.HALT);
+                enter(vm);
+                vm.pio().register(0x600, 1, new BusDevice() {
+                    @Override public long read(long offset, int size) { return 0; }
+                    @Override public void write(long offset, int size, long value) {
+                        counts.add(value);
+                        if (counts.size() == cycles) holder[0].requestExit(VmExit.of(VmExit.Reason.POWER_OFF));
+                    }
+                }, "count");
+                vm.pio().register(0x601, 1, new BusDevice() {
+                    @Override public long read(long offset, int size) { return 0; }
+                    @Override public void write(long offset, int size, long value) { holder[0].requestReset("test guest"); }
+                }, "reset");
+                Thread device = Thread.ofPlatform().daemon().start(() -> {
+                    boolean level = false;
+                    while (!Thread.currentThread().isInterrupted()) {
+                        try {
+                            vm.irqLine(4, level = !level);
+                            raised[0]++;
+                        } catch (Throwable t) {
+                            failures.add(t);
+                            return;
+                        }
+                    }
+                });
+                vm.start();
+                VmExit exit = vm.runUntilExit();
+                device.interrupt();
+                device.join();
+                assertEquals(VmExit.Reason.POWER_OFF, exit.reason(), exit.detail());
+                assertEquals(List.of(), failures);
+                assertTrue(vm.kvmContextRebuilds() >= cycles - 1, "rebuilds " + vm.kvmContextRebuilds());
+                assertTrue(raised[0] > cycles, "the device thread raised " + raised[0] + " interrupts");
+            }
+        }
+    }
+
+    @Test
+    void rebuildingOutsideTheResetHandlerIsRefused() {
+        try (Kvm kvm = Kvm.open(); Vm vm = TinyGuests.boot(kvm, TinyGuests.HALT, 1)) {
+            assertThrows(IllegalStateException.class, vm::rebuildKvmContext);
+        }
+    }
+
+    private static void enter(Vm vm) {
+        RealModeEntry.apply(vm.vcpus().get(0).fd(), 0x1000, 0);
+        RealModeEntry.apply(vm.vcpus().get(1).fd(), 0x2000, 0);
+    }
+
+    private static long openFds() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+}
