@@ -8,6 +8,8 @@ packages+=(lz4 xz-utils zstd)
 # The minimal test kernel (scripts/build-minimal-kernel.sh) and its initramfs tests:
 packages+=(linux-source-6.1 make bc bison flex libelf-dev lz4 patch)
 packages+=(cpio)
+# SeaBIOS boots a fw-cfg kernel through QEMU's linuxboot_dma.bin option ROM (run --firmware --kernel):
+packages+=(qemu-system-data)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

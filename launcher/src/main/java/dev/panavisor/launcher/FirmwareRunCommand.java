@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
                 "  panavisor run-firmware --firmware /usr/share/seabios/bios.bin --debugcon seabios.log",
                 "  cp /usr/share/OVMF/OVMF_VARS_4M.fd my-vars.fd",
                 "  panavisor run-firmware --firmware /usr/share/OVMF/OVMF_CODE_4M.fd --vars my-vars.fd --memory 512M",
+                "  panavisor run --firmware /usr/share/seabios/bios.bin --kernel bzImage --initrd initramfs.cpio --cmdline console=ttyS0",
                 "  panavisor run-firmware --igvm seabios-snp.igvm --platform snp --vmfwupdate --measurement-log m.jsonl"})
 final class FirmwareRunCommand implements Callable<Integer> {
     @Option(names = "--firmware", paramLabel = "FILE",
@@ -35,6 +36,17 @@ final class FirmwareRunCommand implements Callable<Integer> {
 
     @Option(names = "--igvm", paramLabel = "FILE", description = "Launch the firmware from an IGVM file instead of --firmware.")
     Path igvm;
+
+    @Option(names = "--kernel", paramLabel = "FILE",
+            description = "A bzImage the firmware loads through fw-cfg, as QEMU's -kernel (SeaBIOS needs qemu-system-data's linuxboot_dma.bin).")
+    Path kernel;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "Initial ramdisk for --kernel.")
+    Path initrd;
+
+    @Option(names = "--cmdline", paramLabel = "LINE", defaultValue = "console=ttyS0",
+            description = "Command line for --kernel (default: ${DEFAULT-VALUE}).")
+    String cmdline;
 
     @Option(names = "--platform", paramLabel = "P", defaultValue = "native",
             description = {"native (default), or snp, sev-es, sev, tdx: 'measured native', the guest runs unisolated while the VMM",
@@ -98,7 +110,12 @@ final class FirmwareRunCommand implements Callable<Integer> {
         if (launchPlatform == null) throw new IllegalArgumentException("unknown --platform '" + platform + "' (" + PlatformNames.ALL + ")");
         List<FwCfgFileOption> files = new ArrayList<>();
         for (String f : fwCfgFiles) files.add(FwCfgFileOption.parse(f));
-        var launch = new PcMachine.LaunchOptions(igvm, launchPlatform, vmfwupdate, files, measurementLog);
+        if (kernel == null && initrd != null) throw new IllegalArgumentException("--initrd needs --kernel");
+        for (Path p : new Path[] {kernel, initrd}) {
+            if (p != null && !java.nio.file.Files.isReadable(p)) throw new IllegalArgumentException(p + ": no such readable file");
+        }
+        var linux = kernel == null ? null : new FirmwareLinuxBoot(kernel, initrd, cmdline);
+        var launch = new PcMachine.LaunchOptions(igvm, launchPlatform, vmfwupdate, files, measurementLog, linux);
         long ram = parseSize(memory);
         List<OutputStream> opened = new ArrayList<>();
         try {

@@ -103,8 +103,14 @@ public final class PcMachine implements AutoCloseable {
      * vmfwupdate device, extra fw-cfg files, and a measurement log.
      */
     public record LaunchOptions(Path igvm, LaunchPlatform platform, boolean vmfwupdate, List<FwCfgFileOption> fwCfgFiles,
-                                Path measurementLog) {
+                                Path measurementLog, FirmwareLinuxBoot linux) {
         public static final LaunchOptions NONE = new LaunchOptions(null, LaunchPlatform.NATIVE, false, List.of(), null);
+
+        /** Without a kernel for the firmware to load. */
+        public LaunchOptions(Path igvm, LaunchPlatform platform, boolean vmfwupdate, List<FwCfgFileOption> fwCfgFiles,
+                             Path measurementLog) {
+            this(igvm, platform, vmfwupdate, fwCfgFiles, measurementLog, null);
+        }
 
         public LaunchOptions {
             Objects.requireNonNull(platform, "platform");
@@ -171,6 +177,7 @@ public final class PcMachine implements AutoCloseable {
                     .noGraphic(true)
                     .rebootTimeout(c.rebootTimeoutMillis());
             for (FwCfgFileOption f : launch.fwCfgFiles()) fw.userFile(f);
+            if (launch.linux() != null) launch.linux().addTo(fw, map.lowRamBytes());
             if (launch.vmfwupdate()) {
                 updates = FirmwareUpdateEngine.builder(vm.memory())
                         .platformRom(flash.getFirst().size())

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,6 +50,25 @@ class MinimalKernelBootTest {
             assertTrue(run.output.contains("reboot: Restarting system"), run.output);
             assertEquals(ExitCodes.GUEST_RESET, run.status, run.output);
         }
+    }
+
+    /**
+     * Issue 4, firmware-loaded Linux: SeaBIOS reads the kernel, initrd and command line from
+     * fw-cfg (QEMU's linuxboot_dma.bin option ROM does the loading) and boots it to /init.
+     * SeaBIOS gives the guest no ACPI tables, so /init cannot power off and the machine resets;
+     * --max-resets 0 ends the run there.
+     */
+    @Test
+    void seaBiosBootsTheMinimalKernelGivenThroughFwCfg() throws Exception {
+        Path kernel = MinimalKernel.build("up").resolve("bzImage");
+        Path initrd = BusyboxInitramfs.writeTo(dir);
+        Run run = panavisor("run", "--firmware", "/usr/share/seabios/bios.bin", "--kernel", kernel.toString(),
+                "--initrd", initrd.toString(), "--cmdline", MinimalKernel.cmdline(), "--memory", "256M", "--max-resets", "0");
+
+        assertTrue(run.output.contains("Command line: " + MinimalKernel.cmdline()), run.output);
+        assertTrue(run.output.contains(BusyboxInitramfs.MARKER), run.output);
+        assertFalse(run.output.contains("Kernel panic"), run.output);
+        assertEquals(ExitCodes.GUEST_RESET, run.status, run.output);
     }
 
     private record Run(int status, String output) { }
