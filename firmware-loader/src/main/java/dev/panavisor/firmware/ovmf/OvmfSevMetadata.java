@@ -14,10 +14,10 @@ import java.util.List;
  * u32 type.
  */
 public record OvmfSevMetadata(long imageOffset, int version, List<OvmfSevSection> sections) {
-    public static final int HEADER_SIZE = 16;
+    public static final int HEADER_SIZE = MetadataHeader.SIZE;
     public static final int SECTION_SIZE = 12;
     public static final int SIGNATURE = 0x56455341; // "ASEV", little-endian
-    public static final int VERSION = 1;
+    public static final int VERSION = MetadataHeader.VERSION;
 
     public OvmfSevMetadata {
         sections = List.copyOf(sections);
@@ -25,26 +25,10 @@ public record OvmfSevMetadata(long imageOffset, int version, List<OvmfSevSection
 
     /** Parses the metadata that starts {@code offsetFromEnd} bytes before the end of {@code image}. */
     public static OvmfSevMetadata parse(FirmwareImage image, long offsetFromEnd) {
-        if (offsetFromEnd < HEADER_SIZE || offsetFromEnd > image.size()) {
-            throw new OvmfFormatException(String.format(
-                    "%s: SEV metadata offset 0x%x (from the end) points outside the 0x%x-byte image",
-                    image.name(), offsetFromEnd, image.size()));
-        }
-        long at = image.size() - offsetFromEnd;
-        long signature = image.u32(at, "SEV metadata signature");
-        if (signature != SIGNATURE) {
-            throw new OvmfFormatException(String.format(
-                    "%s: SEV metadata at image offset 0x%x has signature 0x%08x, expected \"ASEV\"",
-                    image.name(), at, signature));
-        }
-        long length = image.u32(at + 4, "SEV metadata length");
-        long version = image.u32(at + 8, "SEV metadata version");
-        long count = image.u32(at + 12, "SEV metadata section count");
-        if (version != VERSION) {
-            throw new OvmfFormatException(String.format(
-                    "%s: SEV metadata at image offset 0x%x has version %d, only version %d is defined",
-                    image.name(), at, version, VERSION));
-        }
+        MetadataHeader header = MetadataHeader.read(image, offsetFromEnd, "SEV metadata", SIGNATURE, "ASEV");
+        long at = header.at();
+        long length = header.length();
+        long count = header.count();
         long needed = HEADER_SIZE + count * SECTION_SIZE;
         if (length < needed) {
             throw new OvmfFormatException(String.format(
@@ -64,7 +48,7 @@ public record OvmfSevMetadata(long imageOffset, int version, List<OvmfSevSection
                             image.name(), index, s, code)));
             sections.add(new OvmfSevSection(gpa, size, type));
         }
-        return new OvmfSevMetadata(at, (int) version, sections);
+        return new OvmfSevMetadata(at, VERSION, sections);
     }
 
     public boolean has(OvmfSevSectionType type) {

@@ -15,10 +15,10 @@ import java.util.List;
  * offset, u32 raw data size, u64 memory address, u64 memory size, u32 type, u32 attributes.
  */
 public record TdvfMetadata(long imageOffset, int version, List<TdvfSection> sections) {
-    public static final int DESCRIPTOR_SIZE = 16;
+    public static final int DESCRIPTOR_SIZE = MetadataHeader.SIZE;
     public static final int SECTION_SIZE = 32;
     public static final int SIGNATURE = 0x46564454; // "TDVF", little-endian
-    public static final int VERSION = 1;
+    public static final int VERSION = MetadataHeader.VERSION;
     private static final long PAGE_MASK = 0xfff;
 
     public TdvfMetadata {
@@ -27,26 +27,10 @@ public record TdvfMetadata(long imageOffset, int version, List<TdvfSection> sect
 
     /** Parses and checks the metadata {@code offsetFromEnd} bytes before the end of {@code image}. */
     public static TdvfMetadata parse(FirmwareImage image, long offsetFromEnd) {
-        if (offsetFromEnd < DESCRIPTOR_SIZE || offsetFromEnd > image.size()) {
-            throw new OvmfFormatException(String.format(
-                    "%s: TDX metadata offset 0x%x (from the end) points outside the 0x%x-byte image",
-                    image.name(), offsetFromEnd, image.size()));
-        }
-        long at = image.size() - offsetFromEnd;
-        long signature = image.u32(at, "TDVF descriptor signature");
-        if (signature != SIGNATURE) {
-            throw new OvmfFormatException(String.format(
-                    "%s: TDVF descriptor at image offset 0x%x has signature 0x%08x, expected \"TDVF\"",
-                    image.name(), at, signature));
-        }
-        long length = image.u32(at + 4, "TDVF descriptor length");
-        long version = image.u32(at + 8, "TDVF descriptor version");
-        long count = image.u32(at + 12, "TDVF section count");
-        if (version != VERSION) {
-            throw new OvmfFormatException(String.format(
-                    "%s: TDVF descriptor at image offset 0x%x has version %d, only version %d is defined",
-                    image.name(), at, version, VERSION));
-        }
+        MetadataHeader header = MetadataHeader.read(image, offsetFromEnd, "TDX metadata", SIGNATURE, "TDVF");
+        long at = header.at();
+        long length = header.length();
+        long count = header.count();
         if (count == 0 || length != DESCRIPTOR_SIZE + count * SECTION_SIZE) {
             throw new OvmfFormatException(String.format(
                     "%s: TDVF descriptor at image offset 0x%x has length %d for %d sections (expected %d)",
@@ -57,7 +41,7 @@ public record TdvfMetadata(long imageOffset, int version, List<TdvfSection> sect
         for (int i = 0; i < count; i++) {
             sections.add(readSection(image, i, at + DESCRIPTOR_SIZE + (long) i * SECTION_SIZE));
         }
-        return new TdvfMetadata(at, (int) version, sections);
+        return new TdvfMetadata(at, VERSION, sections);
     }
 
     private static TdvfSection readSection(FirmwareImage image, int index, long at) {
