@@ -18,7 +18,6 @@ import dev.panavisor.vmm.boot.ZeroPage;
 import dev.panavisor.vmm.memory.GuestMemory;
 import dev.panavisor.vmm.memory.GuestMemoryException;
 
-import java.lang.foreign.MemorySegment;
 
 /**
  * Puts a Linux kernel, its command line and initrd into guest memory and the boot vCPU at
@@ -35,21 +34,25 @@ final class LinuxLoader {
     /** What was loaded, for the timeline and for tests. */
     record Loaded(String protocol, long entry, long kernelStart, long kernelEnd, long initrdAddress, long initrdSize) { }
 
-    static Loaded load(GuestMemory memory, PcMemoryMap map, KernelImage kernel, byte[] initrd, String cmdline,
+    /**
+     * {@code kernel} was parsed from {@code kernelFile}; both files are copied into guest memory
+     * straight from the file, never through the heap.
+     */
+    static Loaded load(GuestMemory memory, PcMemoryMap map, KernelImage kernel, BootFile kernelFile, BootFile initrd, String cmdline,
                        long acpiRsdp, VcpuFd bootVcpu) {
         try {
             BootGdt.write(memory, BootLayout.GDT);
             memory.fill(BootLayout.IDT, 8, (byte) 0);
             return switch (kernel) {
-                case BzImage bz -> loadBzImage(memory, map, bz, initrd, cmdline, acpiRsdp, bootVcpu);
-                case PvhElfKernel elf -> loadPvh(memory, map, elf, initrd, cmdline, acpiRsdp, bootVcpu);
+                case BzImage bz -> loadBzImage(memory, map, bz, kernelFile, initrd, cmdline, acpiRsdp, bootVcpu);
+                case PvhElfKernel elf -> loadPvh(memory, map, elf, kernelFile, initrd, cmdline, acpiRsdp, bootVcpu);
             };
         } catch (GuestMemoryException e) {
             throw new IllegalArgumentException("the kernel does not fit the guest's memory: " + e.getMessage(), e);
         }
     }
 
-    private static Loaded loadBzImage(GuestMemory memory, PcMemoryMap map, BzImage bz, byte[] initrd, String cmdline,
+    private static Loaded loadBzImage(GuestMemory memory, PcMemoryMap map, BzImage bz, BootFile file, BootFile initrd, String cmdline,
                                       long acpiRsdp, VcpuFd bootVcpu) {
         SetupHeader h = bz.header();
         long load = h.prefAddress();
@@ -58,7 +61,7 @@ final class LinuxLoader {
             throw new IllegalArgumentException(String.format("the kernel needs RAM up to 0x%x (pref_address 0x%x + init_size 0x%x); "
                     + "give the guest more memory", end, load, h.initSize()));
         }
-        memory.write(load, MemorySegment.ofArray(bz.file()).asSlice(bz.protectedModeOffset(), bz.protectedModeLength()));
+        file.copyTo(memory, load, bz.protectedModeOffset(), bz.protectedModeLength());
 
         byte[] line = CommandLine.encode(cmdline, Math.min(h.cmdlineSize(), BootLayout.COMMAND_LINE_MAX - 1));
         memory.write(BootLayout.COMMAND_LINE, line);
@@ -66,34 +69,33 @@ final class LinuxLoader {
         ZeroPage zero = new ZeroPage(bz.headerBytes()).commandLine(BootLayout.COMMAND_LINE).e820(map.e820()).acpiRsdp(acpiRsdp);
         long initrdAddress = 0;
         if (initrd != null) {
-            initrdAddress = InitrdPlacement.place(initrd.length, map.lowRamEnd(), h.initrdAddrMax(), end);
-            memory.write(initrdAddress, initrd);
-            zero.ramdisk(initrdAddress, initrd.length);
+            initrdAddress = InitrdPlacement.place(initrd.size(), map.lowRamEnd(), h.initrdAddrMax(), end);
+            initrd.copyTo(memory, initrdAddress, 0, initrd.size());
+            zero.ramdisk(initrdAddress, initrd.size());
         }
         memory.write(BootLayout.ZERO_PAGE, zero.toBytes());
         long cr3 = IdentityPageTables.write(memory, BootLayout.PAGE_TABLES);
         long entry = load + ENTRY_64_OFFSET;
         DirectBootEntry.longMode(bootVcpu, entry, BootLayout.ZERO_PAGE, cr3);
-        return new Loaded("bzImage, 64-bit boot protocol " + h.versionString(), entry, load, end, initrdAddress, initrd == null ? 0 : initrd.length);
+        return new Loaded("bzImage, 64-bit boot protocol " + h.versionString(), entry, load, end, initrdAddress, initrd == null ? 0 : initrd.size());
     }
 
-    private static Loaded loadPvh(GuestMemory memory, PcMemoryMap map, PvhElfKernel elf, byte[] initrd, String cmdline,
+    private static Loaded loadPvh(GuestMemory memory, PcMemoryMap map, PvhElfKernel elf, BootFile kernelFile, BootFile initrd, String cmdline,
                                   long acpiRsdp, VcpuFd bootVcpu) {
         if (elf.highestAddress() > map.lowRamEnd()) {
             throw new IllegalArgumentException(String.format("the kernel occupies memory up to 0x%x; give the guest more memory", elf.highestAddress()));
         }
-        MemorySegment file = MemorySegment.ofArray(elf.file());
         for (LoadSegment s : elf.segments()) {
-            memory.write(s.physicalAddress(), file.asSlice(s.fileOffset(), s.fileSize()));
+            kernelFile.copyTo(memory, s.physicalAddress(), s.fileOffset(), s.fileSize());
             memory.fill(s.physicalAddress() + s.fileSize(), s.memorySize() - s.fileSize(), (byte) 0);
         }
         memory.write(BootLayout.COMMAND_LINE, CommandLine.encode(cmdline, PVH_COMMAND_LINE_MAX));
         PvhStartInfo info = new PvhStartInfo(map.e820()).commandLine(BootLayout.COMMAND_LINE).rsdp(acpiRsdp);
         long initrdAddress = 0;
         if (initrd != null) {
-            initrdAddress = InitrdPlacement.place(initrd.length, map.lowRamEnd(), 0xFFFFFFFFL, elf.highestAddress());
-            memory.write(initrdAddress, initrd);
-            info.ramdisk(initrdAddress, initrd.length);
+            initrdAddress = InitrdPlacement.place(initrd.size(), map.lowRamEnd(), 0xFFFFFFFFL, elf.highestAddress());
+            initrd.copyTo(memory, initrdAddress, 0, initrd.size());
+            info.ramdisk(initrdAddress, initrd.size());
         }
         byte[] startInfo = info.toBytes(BootLayout.PVH_START_INFO);
         if (BootLayout.PVH_START_INFO + startInfo.length > BootLayout.ZERO_PAGE) {
@@ -102,6 +104,6 @@ final class LinuxLoader {
         memory.write(BootLayout.PVH_START_INFO, startInfo);
         DirectBootEntry.pvh(bootVcpu, elf.pvhEntry(), BootLayout.PVH_START_INFO);
         return new Loaded("ELF vmlinux, PVH entry", elf.pvhEntry(), elf.lowestAddress(), elf.highestAddress(), initrdAddress,
-                initrd == null ? 0 : initrd.length);
+                initrd == null ? 0 : initrd.size());
     }
 }

@@ -39,7 +39,14 @@ final class MicroVmMachine {
     /** KVM needs three pages for the Intel real-mode TSS somewhere no RAM or device is; this is where QEMU and Firecracker put it. */
     static final long KVM_TSS_ADDRESS = 0xFFFBD000L;
 
-    record Config(KernelImage kernel, byte[] initrd, String cmdline, long memoryBytes, int vcpus, CpuTemplate template) { }
+    /** {@code kernel} was parsed from {@code kernelFile}; the loader copies from the files, not from the heap. */
+    record Config(KernelImage kernel, BootFile kernelFile, BootFile initrd, String cmdline, long memoryBytes, int vcpus, CpuTemplate template) {
+        /** A kernel and initrd already in memory (tests, images extracted on the fly). */
+        Config(KernelImage kernel, byte[] initrd, String cmdline, long memoryBytes, int vcpus, CpuTemplate template) {
+            this(kernel, BootFile.of("kernel", kernel.file()), initrd == null ? null : BootFile.of("initrd", initrd),
+                    cmdline, memoryBytes, vcpus, template);
+        }
+    }
 
     private MicroVmMachine() {}
 
@@ -78,7 +85,7 @@ final class MicroVmMachine {
 
             long rsdp = acpi.install(vm, BootLayout.ACPI_TABLES, BootLayout.ACPI_TABLES_MAX, config.vcpus());
 
-            LinuxLoader.Loaded loaded = LinuxLoader.load(vm.memory(), map, config.kernel(), config.initrd(), config.cmdline(), rsdp,
+            LinuxLoader.Loaded loaded = LinuxLoader.load(vm.memory(), map, config.kernel(), config.kernelFile(), config.initrd(), config.cmdline(), rsdp,
                     vm.vcpus().getFirst().fd());
             timeline.mark("kernel loaded (" + loaded.protocol() + ")");
             LOG.debug("loaded {}", loaded);

@@ -18,6 +18,9 @@ public final class Panavisor {
 
     public static void main(String[] args) {
         Timeline timeline = new Timeline();
+        if (args.length > 0 && (args[0].equals("run") || args[0].equals("run-firmware") || args[0].equals("demo"))) {
+            KvmPrelink.start();
+        }
         System.exit(run(timeline, args));
     }
 

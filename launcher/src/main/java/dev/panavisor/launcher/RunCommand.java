@@ -68,6 +68,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        marks.mark("options parsed");
         long memoryBytes = parseMemory();
         if (cpus < 1 || cpus > 254) throw new ParameterException(spec.commandLine(), "--cpus must be 1..254, not " + cpus);
         CpuTemplate template;
@@ -76,21 +77,27 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        KernelImage image;
-        try {
-            image = KernelImage.parse(readFile(kernel, "--kernel"));
-        } catch (LinuxImageFormatException e) {
-            throw new IllegalArgumentException(kernel + ": " + e.getMessage());
+        try (BootFile kernelFile = BootFile.open(kernel, "--kernel");
+             BootFile initrdFile = initrd == null ? null : BootFile.open(initrd, "--initrd")) {
+            KernelImage image;
+            try {
+                image = KernelImage.parse(kernelFile.contents());
+            } catch (LinuxImageFormatException e) {
+                throw new IllegalArgumentException(kernel + ": " + e.getMessage());
+            }
+            marks.mark("kernel read and parsed");
+            return boot(new MicroVmMachine.Config(image, kernelFile, initrdFile, cmdline, memoryBytes, cpus, template));
         }
-        byte[] initrdBytes = initrd == null ? null : readFile(initrd, "--initrd");
-        marks.mark("kernel read and parsed");
+    }
+
+    private int boot(MicroVmMachine.Config config) throws IOException {
 
         PrintStream err = System.err;
         StreamConsoleSink terminal = new StreamConsoleSink(new FileOutputStream(FileDescriptor.out));
         OutputStream logFile = serialLog == null ? null : openLog(serialLog);
         ConsoleSink console = logFile == null ? terminal : new TeeConsoleSink(terminal, new StreamConsoleSink(logFile, 4096));
         try (logFile; Kvm kvm = Kvm.open();
-             MicroVm micro = MicroVmMachine.build(kvm, new MicroVmMachine.Config(image, initrdBytes, cmdline, memoryBytes, cpus, template),
+             MicroVm micro = MicroVmMachine.build(kvm, config,
                      console, noAcpi ? AcpiTableHook.NONE : HardwareReducedAcpi.INSTANCE, marks)) {
             new UartInputPump(System.in, micro.console()).start("serial-input");
             CountDownLatch finished = new CountDownLatch(1);
@@ -131,18 +138,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         if ((bytes & ((2L << 20) - 1)) != 0) throw new ParameterException(spec.commandLine(), "--memory must be a multiple of 2M");
         if (bytes > (1L << 40)) throw new ParameterException(spec.commandLine(), "--memory above 1T is not supported");
         return bytes;
-    }
-
-    private static byte[] readFile(Path p, String option) throws IOException {
-        try {
-            return Files.readAllBytes(p);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(option + " " + p + ": no such file");
-        } catch (AccessDeniedException e) {
-            throw new IllegalArgumentException(option + " " + p + ": permission denied");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(option + " " + p + ": " + e.getMessage());
-        }
     }
 
     private static OutputStream openLog(Path p) {

@@ -1,22 +1,31 @@
 package dev.panavisor.firmware.linux;
 
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * A bzImage split as a 64-bit boot loader needs it: the validated setup header, the header
  * bytes to copy into the zero page, and the protected-mode kernel to load.
  */
 public final class BzImage implements KernelImage {
-    private final byte[] file;
+    private final MemorySegment file;
     private final SetupHeader header;
 
-    private BzImage(byte[] file, SetupHeader header) {
+    private BzImage(MemorySegment file, SetupHeader header) {
         this.file = file;
         this.header = header;
     }
 
     /** Parses {@code file}; throws {@link LinuxImageFormatException} naming the field at fault. */
     public static BzImage parse(byte[] file) {
+        return parse(MemorySegment.ofArray(file));
+    }
+
+    /**
+     * Parses a bzImage held in {@code file}, which may be a read-only mapping of the file: only
+     * the setup area is read here. The segment must stay valid while this object is used.
+     */
+    public static BzImage parse(MemorySegment file) {
         return new BzImage(file, SetupHeader.parse(file));
     }
 
@@ -27,26 +36,27 @@ public final class BzImage implements KernelImage {
      * copies into the zero page at the same offset before filling in its own fields.
      */
     public byte[] headerBytes() {
-        return Arrays.copyOfRange(file, SetupHeaderField.HEADER_START, header.headerEnd());
+        return file.asSlice(SetupHeaderField.HEADER_START, header.headerEnd() - SetupHeaderField.HEADER_START).toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** Offset and length of the protected-mode kernel in the file. */
     public long protectedModeOffset() { return header.protectedModeOffset(); }
 
-    public long protectedModeLength() { return file.length - header.protectedModeOffset(); }
+    public long protectedModeLength() { return file.byteSize() - header.protectedModeOffset(); }
 
     /** The whole file; callers copy [protectedModeOffset, end) to the load address. */
-    public byte[] file() { return file; }
+    public MemorySegment file() { return file; }
 
     /** The compressed payload (the vmlinux inside), as the header describes it. */
     public byte[] payload() {
-        int from = (int) (header.protectedModeOffset() + header.payloadOffset());
-        return Arrays.copyOfRange(file, from, from + (int) header.payloadLength());
+        long from = header.protectedModeOffset() + header.payloadOffset();
+        return file.asSlice(from, header.payloadLength()).toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** How the payload is compressed, from its magic bytes. */
     public PayloadCompression payloadCompression() {
-        int from = (int) (header.protectedModeOffset() + header.payloadOffset());
-        return PayloadCompression.detect(file, from, (int) header.payloadLength());
+        long from = header.protectedModeOffset() + header.payloadOffset();
+        int probe = (int) Math.min(16, header.payloadLength());
+        return PayloadCompression.detect(file.asSlice(from, probe).toArray(ValueLayout.JAVA_BYTE), 0, probe, from);
     }
 }

@@ -30,12 +30,17 @@ public enum PayloadCompression {
 
     /** Recognises [offset, offset+length) of {@code data} by its first bytes. */
     public static PayloadCompression detect(byte[] data, int offset, int length) {
+        return detect(data, offset, length, offset);
+    }
+
+    /** As {@link #detect(byte[], int, int)}; errors name {@code fileOffset} as where the payload starts. */
+    static PayloadCompression detect(byte[] data, int offset, int length, long fileOffset) {
         for (PayloadCompression c : values()) {
             if (c.matches(data, offset, length)) return c;
         }
         StringBuilder first = new StringBuilder();
         for (int i = 0; i < Math.min(6, length); i++) first.append(String.format("%02x ", data[offset + i] & 0xFF));
-        throw LinuxImageFormatException.at("payload", offset, "starts with " + first.toString().trim()
+        throw LinuxImageFormatException.at("payload", fileOffset, "starts with " + first.toString().trim()
                 + ", the magic of no compressor the kernel build uses");
     }
 

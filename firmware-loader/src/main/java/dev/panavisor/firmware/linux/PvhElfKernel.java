@@ -1,7 +1,8 @@
 package dev.panavisor.firmware.linux;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,24 +20,35 @@ public final class PvhElfKernel implements KernelImage {
     /** Linux keeps its physical image well below this; anything beyond is a corrupt header. */
     private static final long MAX_PHYSICAL = 1L << 46;
 
-    private final byte[] file;
+    private final MemorySegment file;
     private final List<LoadSegment> segments;
     private final long entry;
 
-    private PvhElfKernel(byte[] file, List<LoadSegment> segments, long entry) {
+    private PvhElfKernel(MemorySegment file, List<LoadSegment> segments, long entry) {
         this.file = file;
         this.segments = segments;
         this.entry = entry;
     }
 
     public static PvhElfKernel parse(byte[] file) {
+        return parse(MemorySegment.ofArray(file));
+    }
+
+    /**
+     * Parses an ELF held in {@code file}, which may be a read-only mapping of the file: only the
+     * ELF header, program headers and notes are read here. The segment must stay valid while this
+     * object is used.
+     */
+    public static PvhElfKernel parse(MemorySegment file) {
         ImageBytes b = new ImageBytes(file, "ELF file");
         b.require("e_ident", 0, 16);
-        if (file[0] != 0x7F || file[1] != 'E' || file[2] != 'L' || file[3] != 'F') {
+        if (b.u32("e_ident", 0) != 0x464C457FL) {
             throw LinuxImageFormatException.at("e_ident", 0, "lacks the ELF magic 7f 45 4c 46");
         }
-        if (file[4] != 2) throw LinuxImageFormatException.at("e_ident[EI_CLASS]", 4, "is " + file[4] + ", not 2 (ELFCLASS64)");
-        if (file[5] != 1) throw LinuxImageFormatException.at("e_ident[EI_DATA]", 5, "is " + file[5] + ", not 1 (little-endian)");
+        int elfClass = b.u8("e_ident[EI_CLASS]", 4);
+        int elfData = b.u8("e_ident[EI_DATA]", 5);
+        if (elfClass != 2) throw LinuxImageFormatException.at("e_ident[EI_CLASS]", 4, "is " + elfClass + ", not 2 (ELFCLASS64)");
+        if (elfData != 1) throw LinuxImageFormatException.at("e_ident[EI_DATA]", 5, "is " + elfData + ", not 1 (little-endian)");
         int machine = b.u16("e_machine", 0x12);
         if (machine != EM_X86_64) throw LinuxImageFormatException.at("e_machine", 0x12, "is " + machine + ", not 62 (x86-64)");
         long phoff = b.u64("e_phoff", 0x20);
@@ -46,8 +58,8 @@ public final class PvhElfKernel implements KernelImage {
             throw LinuxImageFormatException.at("e_phentsize", 0x36, "is " + phentsize + ", smaller than an Elf64_Phdr (56)");
         }
         if (phnum == 0) throw LinuxImageFormatException.at("e_phnum", 0x38, "is 0: no program headers to load");
-        if (phoff < 0 || phoff > file.length) {
-            throw LinuxImageFormatException.at("e_phoff", 0x20, String.format("0x%x lies outside the %d-byte file", phoff, file.length));
+        if (phoff < 0 || phoff > b.length()) {
+            throw LinuxImageFormatException.at("e_phoff", 0x20, String.format("0x%x lies outside the %d-byte file", phoff, b.length()));
         }
         b.require("program header table", phoff, (long) phentsize * phnum);
 
@@ -61,9 +73,9 @@ public final class PvhElfKernel implements KernelImage {
             long filesz = b.u64("p_filesz", ph + 32);
             long memsz = b.u64("p_memsz", ph + 40);
             if (type != PT_LOAD && type != PT_NOTE) continue;
-            if (offset < 0 || filesz < 0 || offset > file.length || filesz > file.length - offset) {
+            if (offset < 0 || filesz < 0 || offset > b.length() || filesz > b.length() - offset) {
                 throw LinuxImageFormatException.at("p_offset/p_filesz of program header " + i, ph + 8,
-                        String.format("[0x%x, +0x%x) runs past the end of the %d-byte file", offset, filesz, file.length));
+                        String.format("[0x%x, +0x%x) runs past the end of the %d-byte file", offset, filesz, b.length()));
             }
             if (type == PT_LOAD) {
                 if (memsz < 0 || memsz < filesz) {
@@ -108,7 +120,7 @@ public final class PvhElfKernel implements KernelImage {
                 throw LinuxImageFormatException.at("ELF note", at,
                         String.format("with n_namesz %d and n_descsz %d runs past the end of its PT_NOTE segment", namesz, descsz));
             }
-            if (type == XEN_ELFNOTE_PHYS32_ENTRY && namesz == 4 && isXen(b.data(), (int) name)) {
+            if (type == XEN_ELFNOTE_PHYS32_ENTRY && namesz == 4 && isXen(b.data(), name)) {
                 if (descsz != 4 && descsz != 8) {
                     throw LinuxImageFormatException.at("XEN_ELFNOTE_PHYS32_ENTRY descriptor", desc,
                             "has " + descsz + " bytes, not 4 or 8");
@@ -125,8 +137,9 @@ public final class PvhElfKernel implements KernelImage {
         return found;
     }
 
-    private static boolean isXen(byte[] d, int at) {
-        return d[at] == 'X' && d[at + 1] == 'e' && d[at + 2] == 'n' && d[at + 3] == 0;
+    private static boolean isXen(MemorySegment d, long at) {
+        return d.get(ValueLayout.JAVA_BYTE, at) == 'X' && d.get(ValueLayout.JAVA_BYTE, at + 1) == 'e'
+                && d.get(ValueLayout.JAVA_BYTE, at + 2) == 'n' && d.get(ValueLayout.JAVA_BYTE, at + 3) == 0;
     }
 
     private static long align4(long v) {
@@ -140,11 +153,11 @@ public final class PvhElfKernel implements KernelImage {
 
     /** File bytes of {@code segment} (its p_filesz bytes). */
     public byte[] contents(LoadSegment segment) {
-        return Arrays.copyOfRange(file, (int) segment.fileOffset(), (int) (segment.fileOffset() + segment.fileSize()));
+        return file.asSlice(segment.fileOffset(), segment.fileSize()).toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** The whole file, for copying segment contents without an intermediate array. */
-    public byte[] file() { return file; }
+    public MemorySegment file() { return file; }
 
     /** Lowest and one-past-highest physical address the segments occupy. */
     public long lowestAddress() {

@@ -36,6 +36,11 @@ public record SetupHeader(int setupSects, long syssize, int version, int loadfla
 
     /** Parses and validates the header of {@code file}; see boot.rst "The real-mode kernel header". */
     public static SetupHeader parse(byte[] file) {
+        return parse(java.lang.foreign.MemorySegment.ofArray(file));
+    }
+
+    /** As {@link #parse(byte[])}, reading only the header bytes of {@code file}. */
+    public static SetupHeader parse(java.lang.foreign.MemorySegment file) {
         ImageBytes b = new ImageBytes(file, "bzImage");
         int bootFlag = b.u16(BOOT_FLAG.specName(), BOOT_FLAG.offset);
         if (bootFlag != BOOT_FLAG_MAGIC) {
@@ -62,11 +67,11 @@ public record SetupHeader(int setupSects, long syssize, int version, int loadfla
         int setupSects = b.u8(SETUP_SECTS.specName(), SETUP_SECTS.offset);
         if (setupSects == 0) setupSects = 4; // boot.rst: "If this field is 0, the real value is 4."
         long protectedModeStart = (setupSects + 1L) * 512;
-        if (protectedModeStart >= file.length) {
+        if (protectedModeStart >= b.length()) {
             throw LinuxImageFormatException.at("setup_sects", SETUP_SECTS.offset,
-                    String.format("puts the protected-mode kernel at 0x%x, at or past the end of the %d-byte file", protectedModeStart, file.length));
+                    String.format("puts the protected-mode kernel at 0x%x, at or past the end of the %d-byte file", protectedModeStart, b.length()));
         }
-        long protectedModeSize = file.length - protectedModeStart;
+        long protectedModeSize = b.length() - protectedModeStart;
         long syssize = b.u32(SYSSIZE.specName(), SYSSIZE.offset);
         if (syssize * 16 > protectedModeSize + 15) {
             throw LinuxImageFormatException.at("syssize", SYSSIZE.offset,
