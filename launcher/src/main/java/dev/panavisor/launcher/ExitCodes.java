@@ -2,7 +2,7 @@ package dev.panavisor.launcher;
 
 import dev.panavisor.vmm.vm.VmExit;
 
-/** Process exit statuses of {@code panavisor run/demo}; documented in README.md. */
+/** Process exit statuses of {@code panavisor run/run-firmware/demo}; documented in README.md. */
 public final class ExitCodes {
     /** The guest powered off; a debug-exit write of v > 0 yields v instead. */
     public static final int POWER_OFF = 0;
@@ -16,6 +16,8 @@ public final class ExitCodes {
     public static final int TRIPLE_FAULT = 5;
     /** KVM internal error, failed entry, unhandled exit. */
     public static final int INTERNAL_ERROR = 6;
+    /** {@code run-firmware --timeout} elapsed with the guest still running (as coreutils' timeout). */
+    public static final int TIMEOUT = 124;
     /** Stopped by the host (Ctrl-C). */
     public static final int HOST_STOP = 130;
 

@@ -92,7 +92,7 @@ final class FirmwareRunCommand implements Callable<Integer> {
             description = "After a failed boot SeaBIOS resets the machine after MS milliseconds; -1 (default) never, like QEMU's -boot reboot-timeout.")
     int rebootTimeoutMillis;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the guest after this many seconds (then exit code 0).")
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the guest after this many seconds (then exit code 124).")
     Double timeoutSeconds;
 
     @Option(names = "--timeline", description = "Print where start-up time went.")
@@ -136,11 +136,13 @@ final class FirmwareRunCommand implements Callable<Integer> {
                 }
                 if (measurementLog != null) System.err.println("panavisor: measurement log -> " + measurementLog);
                 Thread stopper = null;
+                java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
                 if (timeoutSeconds != null) {
                     long ms = (long) (timeoutSeconds * 1000);
                     stopper = Thread.ofPlatform().daemon().start(() -> {
                         try {
                             Thread.sleep(ms);
+                            timedOut.set(true);
                             machine.vm().requestExit(new VmExit(VmExit.Reason.HOST_STOP, 0, "--timeout reached"));
                         } catch (InterruptedException ignored) {
                             // the guest stopped first
@@ -154,7 +156,8 @@ final class FirmwareRunCommand implements Callable<Integer> {
                 serial.flush();
                 debug.flush();
                 marks.mark("guest stopped: " + exit.reason());
-                int code = exit.reason() == VmExit.Reason.HOST_STOP ? 0 : ExitCodes.of(exit);
+                // A timeout is not a clean power-off: scripts must be able to tell the two apart.
+                int code = exit.reason() == VmExit.Reason.HOST_STOP && timedOut.get() ? ExitCodes.TIMEOUT : ExitCodes.of(exit);
                 System.err.println("panavisor: guest " + DemoCommand.describe(exit) + " after " + machine.guestResets()
                         + " guest reset(s); exit code " + code + (exit.detail().isEmpty() ? "" : "\n" + exit.detail()));
                 if (timeline) marks.print(System.err);
@@ -162,8 +165,8 @@ final class FirmwareRunCommand implements Callable<Integer> {
                 if (!emulated.isEmpty()) System.err.println("panavisor: instruction fallback: " + emulated);
                 if (machine.isUefi()) {
                     machine.noteWhereTheFirmwareStopped();
-                    long start = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-                    System.err.print("panavisor: UEFI phases reached (ms since process start):\n" + machine.progress().describe(start));
+                    System.err.print("panavisor: UEFI phases reached (ms since process start):\n"
+                            + machine.progress().describe(marks.processStartEpochMillis()));
                 }
                 if (exit.reason() == VmExit.Reason.HOST_STOP && Boolean.getBoolean("panavisor.dumpOnStop")) {
                     for (var v : machine.vm().vcpus()) System.err.println(dev.panavisor.vmm.vcpu.VcpuState.dump(v.fd()));

@@ -24,6 +24,11 @@ public final class Timeline {
         marks.add(new Mark(what, System.nanoTime()));
     }
 
+    /** The process start on the wall clock, for events stamped with {@link System#currentTimeMillis()}. */
+    public long processStartEpochMillis() {
+        return System.currentTimeMillis() - (System.nanoTime() - originNanos) / 1_000_000;
+    }
+
     public synchronized void print(PrintStream out) {
         out.println("timeline (ms since the process started, 10 ms resolution):");
         for (Mark m : marks) out.printf("  %9.1f  %s%n", (m.nanos - originNanos) / 1e6, m.what);
