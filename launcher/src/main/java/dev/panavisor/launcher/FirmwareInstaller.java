@@ -9,11 +9,14 @@ import dev.panavisor.confidential.launch.LaunchMeasurement;
 import dev.panavisor.confidential.launch.LaunchPlatform;
 import dev.panavisor.confidential.launch.MeasuredNativeLaunch;
 import dev.panavisor.confidential.launch.NativeLaunch;
+import dev.panavisor.confidential.launch.PageContentDigests;
+import dev.panavisor.confidential.launch.SnpLaunchConventions;
 import dev.panavisor.confidential.launch.SevMeasuredLaunch;
 import dev.panavisor.confidential.launch.SnpMeasuredLaunch;
 import dev.panavisor.confidential.launch.TdxMeasuredLaunch;
 import dev.panavisor.confidential.sev.SevVcpus;
 import dev.panavisor.confidential.sev.VcpuType;
+import dev.panavisor.devices.vmfwupdate.ImageFormat;
 import dev.panavisor.firmware.igvm.IgvmFile;
 import dev.panavisor.firmware.igvm.IgvmFormatException;
 import dev.panavisor.firmware.igvm.IgvmReader;
@@ -85,36 +88,80 @@ final class FirmwareInstaller {
      * through the plan, so the digest is what {@code measure --igvm} gives for that wrap.
      */
     Launched installRom(MemorySegment rom, String name) {
-        long size = rom.byteSize();
+        return installRom(rom, name, null, null);
+    }
+
+    /**
+     * The launch-independent work for an image, done off the reset path by {@link PreparedFirmware}:
+     * its SHA-256; the IGVM to launch (parsed, or a measured ROM wrapped as {@code igvm wrap
+     * --plain-rom} does); and for measured platforms the SHA-384 of every page of that IGVM.
+     */
+    PreparedFirmware.Prepared prepare(ImageFormat format, MemorySegment bytes, String name) {
+        String sha = sha256(bytes);
+        IgvmFile file = format == ImageFormat.IGVM ? parse(bytes) : measured() ? wrap(bytes, name) : null;
+        PageContentDigests digests = null;
+        if (measured() && file != null) {
+            digests = new PageContentDigests(file.image());
+            for (PageData p : file.headers(PageData.class)) {
+                file.pageContents(p).filter(c -> c.byteSize() == LaunchContext.PAGE_SIZE).ifPresent(digests::add);
+            }
+        }
+        return new PreparedFirmware.Prepared(sha, file, digests);
+    }
+
+    /** As {@link #installRom(MemorySegment, String)}, from a prepared private copy. */
+    Launched installRom(PreparedFirmware rom) {
+        PreparedFirmware.Prepared p = rom.prepared();
+        if (!measured()) return installRom(rom.bytes(), rom.name(), p.sha256(), null);
+        checkRomSize(rom.bytes().byteSize());
+        Launched l = launch(p.launchFile(), p.pageDigests());
+        return new Launched(l.measurement(), l.entries(), "rom", p.sha256());
+    }
+
+    private void checkRomSize(long size) {
         // Page granularity only: the host's own images need not be 64 KiB multiples (OVMF_CODE_4M.fd
         // is 0x37c000 bytes); guest-staged ROMs were already held to 64 KiB by the update engine.
         if (size == 0 || size % 4096 != 0 || size > region.byteSize()) {
             throw new IllegalArgumentException(String.format("a platform ROM of 0x%x bytes does not fit: it must be a non-zero multiple"
                     + " of 4 KiB and at most the 0x%x-byte firmware region", size, region.byteSize()));
         }
-        String sha = sha256(rom);
+    }
+
+    private Launched installRom(MemorySegment rom, String name, String knownSha256, PageContentDigests digests) {
+        long size = rom.byteSize();
+        checkRomSize(size);
+        String sha = knownSha256 != null ? knownSha256 : sha256(rom);
         if (!measured()) {
             region.asSlice(0, region.byteSize() - size).fill(ERASED);
             MemorySegment.copy(rom, 0, region, region.byteSize() - size, size);
             return new Launched(LaunchMeasurement.unmeasured(size / 4096, 0), resetEntries(), "rom", sha);
         }
-        IgvmFile wrapped;
+        Launched l = launch(wrap(rom, name), digests);
+        return new Launched(l.measurement(), l.entries(), "rom", sha);
+    }
+
+    private IgvmFile wrap(MemorySegment rom, String name) {
         try {
             FirmwareRom fw = FirmwareRom.of(FirmwareImage.of(rom, name), null);
-            wrapped = FirmwareIgvm.wrap(fw, platformType(), SevVcpus.of(vcpus, VcpuType.fromQemuName(WRAP_VCPU_TYPE)),
+            return FirmwareIgvm.wrap(fw, platformType(), SevVcpus.of(vcpus, VcpuType.fromQemuName(WRAP_VCPU_TYPE)),
                     WRAP_SEV_FEATURES, FirmwareIgvm.DEFAULT_SNP_POLICY, true);
         } catch (WrapException | LaunchMeasurementException e) {
             throw new IllegalArgumentException("the platform ROM cannot be wrapped for a " + platform + " launch: " + e.getMessage(), e);
         }
-        Launched l = launch(wrapped);
-        return new Launched(l.measurement(), l.entries(), "rom", sha);
     }
 
     /** Parses {@code igvm} (a view of guest RAM or of the host's file) and launches it. */
     Launched installIgvm(MemorySegment igvm) {
         IgvmFile file = parse(igvm);
-        Launched l = launch(file);
+        Launched l = launch(file, null);
         return new Launched(l.measurement(), l.entries(), "igvm", sha256(igvm));
+    }
+
+    /** Launches a prepared IGVM copy: parsed, hashed and its pages digested already. */
+    Launched installIgvm(PreparedFirmware igvm) {
+        PreparedFirmware.Prepared p = igvm.prepared();
+        Launched l = launch(p.launchFile(), p.pageDigests());
+        return new Launched(l.measurement(), l.entries(), "igvm", p.sha256());
     }
 
     static IgvmFile parse(MemorySegment igvm) {
@@ -125,13 +172,13 @@ final class FirmwareInstaller {
         }
     }
 
-    private Launched launch(IgvmFile file) {
+    private Launched launch(IgvmFile file, PageContentDigests digests) {
         PlatformType type = platformType();
         IgvmLaunchPlan plan = IgvmLaunchPlan.forPlatform(file, type);
         List<VpEntryPoint> entries = entries(file, plan);
         region.fill(ERASED);
         NativeLaunch loader = new NativeLaunch(launchMemory);
-        LaunchContext context = measured() ? new MeasuredNativeLaunch(loader, measuring()) : loader;
+        LaunchContext context = measured() ? new MeasuredNativeLaunch(loader, measuring(digests)) : loader;
         LaunchMeasurement m = plan.apply(context, IgvmLaunchParameters.vcpus(vcpus)).measurement();
         return new Launched(m, entries, "igvm", "");
     }
@@ -150,9 +197,10 @@ final class FirmwareInstaller {
         return out;
     }
 
-    private LaunchContext measuring() {
+    /** Only SNP uses precomputed page digests: TDX's MR.EXTEND hashes 256-byte chunks with their GPA, SEV one running hash. */
+    private LaunchContext measuring(PageContentDigests digests) {
         return switch (platform) {
-            case SEV_SNP -> new SnpMeasuredLaunch();
+            case SEV_SNP -> new SnpMeasuredLaunch(SnpLaunchConventions.PANAVISOR, digests);
             case TDX -> new TdxMeasuredLaunch();
             case SEV, SEV_ES -> new SevMeasuredLaunch();
             case NATIVE -> throw new IllegalStateException("native launches are not measured");

@@ -118,9 +118,6 @@ public final class PcMachine implements AutoCloseable {
         }
     }
 
-    /** Firmware the machine can launch again: the host's image, or a copy of the guest's last installed one. */
-    private record LaunchSource(ImageFormat format, MemorySegment bytes, String name) {}
-
     private final Config config;
     private final PcMemoryMap map;
     private final List<FlashUnit> flash;
@@ -140,14 +137,14 @@ public final class PcMachine implements AutoCloseable {
     private final FirmwareInstaller installer;
     private final FirmwareUpdateEngine updates;
     private final MeasurementLog measurementLog;
-    private final LaunchSource hostFirmware;
-    private LaunchSource currentFirmware;
+    private final PreparedFirmware hostFirmware;
+    private PreparedFirmware currentFirmware;
     private List<VpEntryPoint> entries;
     private FirmwareInstaller.Launched lastLaunch;
     private int pmBase = -1;
     private long guestResets;
 
-    private PcMachine(Kvm kvm, Config c, List<FlashUnit> flash, LaunchSource host) {
+    private PcMachine(Kvm kvm, Config c, List<FlashUnit> flash, PreparedFirmware host) {
         this.config = c;
         this.flash = flash;
         this.map = PcMemoryMap.of(c.ramBytes(), flash.stream().map(FlashUnit::size).toList());
@@ -171,6 +168,7 @@ public final class PcMachine implements AutoCloseable {
             LaunchOptions launch = c.launch();
             long regionBase = map.flashBases().getFirst();
             installer = new FirmwareInstaller(launch.platform(), c.cpus(), vm.memory(), flash.getFirst().contents(), regionBase);
+            host.startPreparing(installer);
             measurementLog = launch.measurementLog() == null ? null : new MeasurementLog(launch.measurementLog());
             var fw = FwCfgDevice.builder()
                     .x86Platform(c.cpus(), c.cpus(), c.ramBytes(), e820())
@@ -219,11 +217,11 @@ public final class PcMachine implements AutoCloseable {
     public static PcMachine build(Kvm kvm, Config c) throws IOException {
         List<FlashUnit> units = new ArrayList<>();
         try {
-            LaunchSource host;
+            PreparedFirmware host;
             if (c.launch().igvm() != null) {
                 if (c.vars() != null || c.firmwareWritable()) throw new IllegalArgumentException("--igvm launches take no --vars or --firmware-writable");
                 byte[] bytes = Files.readAllBytes(c.launch().igvm());
-                host = new LaunchSource(ImageFormat.IGVM, MemorySegment.ofArray(bytes), c.launch().igvm().toString());
+                host = PreparedFirmware.of(ImageFormat.IGVM, MemorySegment.ofArray(bytes), c.launch().igvm().toString());
                 long region = FirmwareInstaller.regionSizeFor(FirmwareInstaller.parse(host.bytes()), MIN_IGVM_FIRMWARE_REGION);
                 units.add(FlashUnit.blank(region));
             } else {
@@ -237,7 +235,7 @@ public final class PcMachine implements AutoCloseable {
                 units.add(top);
                 if (c.vars() != null) units.add(FlashUnit.load(c.vars(), true));
                 byte[] copy = top.contents().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-                host = new LaunchSource(ImageFormat.PLATFORM_ROM, MemorySegment.ofArray(copy), c.firmware().toString());
+                host = PreparedFirmware.of(ImageFormat.PLATFORM_ROM, MemorySegment.ofArray(copy), c.firmware().toString());
             }
             return new PcMachine(kvm, c, units, host);
         } catch (IOException | RuntimeException e) {
@@ -375,9 +373,8 @@ public final class PcMachine implements AutoCloseable {
     }
 
     /** Launches {@code source}, loads each vCPU's entry state and appends to the measurement log. */
-    private FirmwareInstaller.Launched launchAndLog(LaunchSource source, MeasurementLog.Source event) {
-        FirmwareInstaller.Launched l = source.format() == ImageFormat.IGVM
-                ? installer.installIgvm(source.bytes()) : installer.installRom(source.bytes(), source.name());
+    private FirmwareInstaller.Launched launchAndLog(PreparedFirmware source, MeasurementLog.Source event) {
+        FirmwareInstaller.Launched l = source.format() == ImageFormat.IGVM ? installer.installIgvm(source) : installer.installRom(source);
         afterLaunch(l, source.format(), event);
         return l;
     }
@@ -426,6 +423,11 @@ public final class PcMachine implements AutoCloseable {
             return;
         }
         ResetPlan plan = updates == null ? new ResetPlan.KeepCurrentFirmware() : updates.takeUpdateForReset();
+        // An image that must be parsed or measured is copied now and prepared on another thread
+        // while the KVM context is rebuilt. A native ROM needs neither: it goes straight from
+        // guest RAM into the firmware region below.
+        PreparedFirmware staged = plan instanceof ResetPlan.InstallImage i && (i.format() == ImageFormat.IGVM || installer.measured())
+                ? PreparedFirmware.copyOf(i.format(), i.image(), imageName(i), installer) : null;
         if (installer.measured()) {
             // A confidential guest cannot be reset in place: every launch is a new launch context.
             vm.rebuildKvmContext();
@@ -442,12 +444,12 @@ public final class PcMachine implements AutoCloseable {
                 currentFirmware = hostFirmware;
                 launchAndLog(hostFirmware, MeasurementLog.Source.RESTORE);
             }
-            case ResetPlan.InstallImage i -> install(n, i);
+            case ResetPlan.InstallImage i -> install(n, i, staged);
         }
     }
 
     /** A native ROM is still in the firmware region (nothing writes a read-only unit 0); anything else is launched again from its copy. */
-    private void relaunch(LaunchSource source, MeasurementLog.Source event) {
+    private void relaunch(PreparedFirmware source, MeasurementLog.Source event) {
         if (source.format() == ImageFormat.PLATFORM_ROM && !installer.measured()) {
             copyIsaBios();
             startVcpus();
@@ -456,13 +458,22 @@ public final class PcMachine implements AutoCloseable {
         launchAndLog(source, event);
     }
 
-    private void install(long n, ResetPlan.InstallImage i) {
-        String name = String.format("guest %s image at 0x%x (0x%x bytes)", i.format(), i.gpa(), i.size());
+    private static String imageName(ResetPlan.InstallImage i) {
+        return String.format("guest %s image at 0x%x (0x%x bytes)", i.format(), i.gpa(), i.size());
+    }
+
+    private void install(long n, ResetPlan.InstallImage i, PreparedFirmware staged) {
+        String name = imageName(i);
         try {
-            FirmwareInstaller.Launched l = i.format() == ImageFormat.IGVM ? installer.installIgvm(i.image())
-                    : installer.installRom(i.image(), name);
-            // Kept for plain resets and measured relaunches; the guest may reuse its RAM from now on.
-            currentFirmware = new LaunchSource(i.format(), MemorySegment.ofArray(i.image().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)), name);
+            FirmwareInstaller.Launched l;
+            if (staged != null) {
+                l = staged.format() == ImageFormat.IGVM ? installer.installIgvm(staged) : installer.installRom(staged);
+                currentFirmware = staged;
+            } else {
+                l = installer.installRom(i.image(), name);
+                // Kept for plain resets; the guest may reuse its RAM from now on.
+                currentFirmware = PreparedFirmware.copyOf(i.format(), i.image(), name, installer);
+            }
             LOG.info("guest reset #{}: installed the {}", n, name);
             afterLaunch(l, i.format(), MeasurementLog.Source.UPDATE);
         } catch (RuntimeException e) {

@@ -24,10 +24,20 @@ public final class SnpMeasuredLaunch implements LaunchContext {
     private final SnpLaunchConventions conventions;
     private final SnpLaunchDigest digest = new SnpLaunchDigest();
     private final MemorySegment partial = MemorySegment.ofArray(new byte[(int) PAGE_SIZE]);
+    private final PageContentDigests precomputed;
 
     public SnpMeasuredLaunch(SnpLaunchConventions conventions) {
+        this(conventions, null);
+    }
+
+    /**
+     * With page-contents digests computed ahead of time for the pages of an immutable image
+     * ({@code precomputed} may be null). The chain is still extended page by page here, in call order.
+     */
+    public SnpMeasuredLaunch(SnpLaunchConventions conventions, PageContentDigests precomputed) {
         if (conventions == null) throw new NullPointerException("conventions");
         this.conventions = conventions;
+        this.precomputed = precomputed;
     }
 
     /** With {@link SnpLaunchConventions#PANAVISOR}. */
@@ -79,7 +89,13 @@ public final class SnpMeasuredLaunch implements LaunchContext {
 
     private void measuredContents(long gpa, long length, MemorySegment contents) {
         for (long off = 0; off < length; off += PAGE_SIZE) {
-            digest.addPage(gpa + off, SnpPageType.NORMAL, page(contents, off));
+            MemorySegment page = page(contents, off);
+            byte[] known = precomputed == null || page == partial || page == ZERO_PAGE ? null : precomputed.find(page);
+            if (known != null) {
+                digest.extend(known, SnpPageType.NORMAL, gpa + off, false, 0, 0, 0);
+            } else {
+                digest.addPage(gpa + off, SnpPageType.NORMAL, page);
+            }
         }
     }
 
