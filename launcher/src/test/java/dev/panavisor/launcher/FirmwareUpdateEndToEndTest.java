@@ -85,6 +85,18 @@ class FirmwareUpdateEndToEndTest {
         assertTrue(r.console().contains(STAGE2_FIRST + "\nOPAQUE OK\nPOWER OFF\n"), r.describe());
     }
 
+    /** Every vCPU goes back to power-on state at the update's reset: the BSP runs stage 2, the AP waits for INIT-SIPI. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"L", "LI"})
+    void anUpdateWithTwoVcpusRunsStage2Once(String mode) throws IOException {
+        Path stage2 = FwUpdateImages.stage2(dir);
+        Run r = run(FwUpdateImages.stage1(dir), mode, mode.contains("I") ? FwUpdateImages.wrap(dir, stage2, "native") : stage2, "--cpus", "2");
+        assertEquals(0, r.status(), r.describe());
+        assertRanStage2Once(r);
+        assertEquals(List.of("initial", "update"), r.field("event"), r.describe());
+        assertTrue(r.log().stream().allMatch(l -> l.contains("\"vcpus\":2")), r.describe());
+    }
+
     @Test
     void platformRomThroughLaunchUpdateRunsStage2WithTheOpaqueRegionIntact() throws IOException {
         Path stage2 = FwUpdateImages.stage2(dir);
@@ -124,13 +136,14 @@ class FirmwareUpdateEndToEndTest {
 
     /** Measured native: the logged digest of the update is what {@code measure --igvm} computes before the run. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"snp", "tdx"})
+    @ValueSource(strings = {"snp", "tdx", "sev-es", "sev"})
     void measuredIgvmUpdateLogsTheDigestComputedOfflineBeforeTheRun(String platform) throws IOException {
         Path stage1 = FwUpdateImages.stage1(dir);
         Path igvm = FwUpdateImages.wrap(dir, FwUpdateImages.stage2(dir), platform);
         String offline = FwUpdateImages.measure(igvm, platform);
         String offlineStage1 = FwUpdateImages.measure(FwUpdateImages.wrap(dir, stage1, platform), platform);
-        assertTrue(offline.matches("[0-9a-f]{96}"), offline);
+        // SHA-384 for SNP and TDX, SHA-256 for SEV and SEV-ES.
+        assertTrue(offline.matches(platform.startsWith("sev") ? "[0-9a-f]{64}" : "[0-9a-f]{96}"), offline);
 
         Run r = run(stage1, "LI", igvm, "--platform", platform);
         assertRanStage2Once(r);
