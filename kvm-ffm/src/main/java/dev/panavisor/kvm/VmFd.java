@@ -86,6 +86,18 @@ public final class VmFd extends OwnedFd implements IoctlTarget {
         }
     }
 
+    /** KVM_GET_IRQCHIP: {@code chip} is a kvm_irqchip whose chip_id (PIC master, PIC slave, IOAPIC) is set. */
+    public void getIrqchip(MemorySegment chip) { ioctlOrThrow(KvmUapi.KVM_GET_IRQCHIP(), chip, "KVM_GET_IRQCHIP"); }
+
+    /** KVM_SET_IRQCHIP: loads the state of the chip named by {@code chip}'s chip_id. */
+    public void setIrqchip(MemorySegment chip) { ioctlOrThrow(KvmUapi.KVM_SET_IRQCHIP(), chip, "KVM_SET_IRQCHIP"); }
+
+    /** KVM_GET_PIT2 into a kvm_pit_state2. */
+    public void getPit2(MemorySegment state) { ioctlOrThrow(KvmUapi.KVM_GET_PIT2(), state, "KVM_GET_PIT2"); }
+
+    /** KVM_SET_PIT2 from a kvm_pit_state2. */
+    public void setPit2(MemorySegment state) { ioctlOrThrow(KvmUapi.KVM_SET_PIT2(), state, "KVM_SET_PIT2"); }
+
     /**
      * Drives a GSI of the in-kernel irqchip to {@code level}. Each thread reuses its own
      * kvm_irq_level buffer, so device threads can raise lines without allocating per call.

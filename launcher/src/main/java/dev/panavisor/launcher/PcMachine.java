@@ -35,6 +35,7 @@ import dev.panavisor.vmm.boot.CpuidTable;
 import dev.panavisor.vmm.boot.PowerOnState;
 import dev.panavisor.vmm.vcpu.Vcpu;
 import dev.panavisor.vmm.vm.GuestRam;
+import dev.panavisor.vmm.vm.InKernelChipsPowerOnState;
 import dev.panavisor.vmm.vm.Vm;
 import dev.panavisor.vmm.vm.VmExit;
 import org.slf4j.Logger;
@@ -130,6 +131,7 @@ public final class PcMachine implements AutoCloseable {
     private final AcpiPmRegisters pm;
     private final FwCfgDevice fwCfg;
     private final MemorySegment[] initialLapics;
+    private final InKernelChipsPowerOnState chipsPowerOn;
     private final Arena arena = Arena.ofShared();
     private final FirmwareProgress progress = new FirmwareProgress();
     private final boolean uefi;
@@ -192,6 +194,7 @@ public final class PcMachine implements AutoCloseable {
             wireDevices();
             writeCmos();
             initialLapics = new MemorySegment[c.cpus()];
+            chipsPowerOn = InKernelChipsPowerOnState.capture(vm.fd(), true);
             cpuid = new CpuidTable(kvm, arena);
             for (Vcpu v : vm.vcpus()) {
                 cpuid.applyTo(v.fd(), v.id());
@@ -432,6 +435,9 @@ public final class PcMachine implements AutoCloseable {
             // A confidential guest cannot be reset in place: every launch is a new launch context.
             vm.rebuildKvmContext();
             for (Vcpu v : vm.vcpus()) cpuid.applyTo(v.fd(), v.id());
+        } else {
+            // PIC, I/O APIC and PIT back to power-on state, as a platform reset does (a fresh VM has them so already).
+            chipsPowerOn.restore(vm.fd());
         }
         powerOnDevicesAndCpus();
         switch (plan) {
@@ -490,6 +496,7 @@ public final class PcMachine implements AutoCloseable {
         for (FlashUnit u : flash) {
             try { u.close(); } catch (RuntimeException e) { if (first == null) first = e; }
         }
+        if (chipsPowerOn != null) chipsPowerOn.close();
         arena.close();
         if (first != null) throw first;
     }
