@@ -20,7 +20,7 @@ import dev.panavisor.devices.pci.I440fxHostBridge;
 import dev.panavisor.devices.pci.PciConfigMechanism1;
 import dev.panavisor.devices.pci.Piix3IsaBridge;
 import dev.panavisor.devices.pci.Piix4PowerManagement;
-import dev.panavisor.devices.platform.KeyboardControllerReset;
+import dev.panavisor.devices.input.I8042Controller;
 import dev.panavisor.devices.platform.PostCodePort;
 import dev.panavisor.devices.platform.ResetControlRegister;
 import dev.panavisor.devices.platform.SystemControlPortA;
@@ -128,6 +128,9 @@ public final class PcMachine implements AutoCloseable {
     private final SystemControlPortA port92;
     private final ResetControlRegister resetControl;
     private final PostCodePort postCodes = new PostCodePort();
+    /** Through the Vm, never a kept VmFd: a rebuilt launch context replaces the KVM VM under the devices. */
+    private final I8042Controller i8042 = new I8042Controller(() -> vm().requestReset("i8042 reset line pulsed"),
+            level -> vm().irqLine(I8042Controller.KEYBOARD_IRQ, level));
     private final AcpiPmRegisters pm;
     private final FwCfgDevice fwCfg;
     private final MemorySegment[] initialLapics;
@@ -313,7 +316,8 @@ public final class PcMachine implements AutoCloseable {
         pio.register(PciConfigMechanism1.DATA_PORT, PciConfigMechanism1.DATA_PORT_COUNT, pci.dataPort(), "pci-config-data");
         pio.register(SystemControlPortA.PORT, 1, port92, "port92");
         pio.register(PostCodePort.PORT, 1, postCodes, "post-codes");
-        pio.register(KeyboardControllerReset.COMMAND_PORT, 1, new KeyboardControllerReset(vm::requestReset), "i8042-reset");
+        pio.register(I8042Controller.DATA_PORT, 1, i8042.dataPort(), "i8042-data");
+        pio.register(I8042Controller.COMMAND_PORT, 1, i8042.commandPort(), "i8042-command");
         pio.register(DebugConsolePort.FIRMWARE_PORT, DebugConsolePort.PORT_COUNT, new DebugConsolePort(progress.watchingDebugLog(config.debugConsole())), "debugcon");
         pio.register(FwCfgDevice.SELECTOR_PORT, FwCfgDevice.CONTROL_PORT_COUNT,
                 progress.onFirstWrite(fwCfg.controlPorts(), FirmwareMilestone.PEI), "fw-cfg");
@@ -373,6 +377,7 @@ public final class PcMachine implements AutoCloseable {
         resetControl.reset();
         pm.reset();
         fwCfg.reset();
+        i8042.reset();
     }
 
     /** Launches {@code source}, loads each vCPU's entry state and appends to the measurement log. */

@@ -42,8 +42,11 @@ public final class I8042Controller {
     private final byte[] output = new byte[16];
     private int outHead;
     private int outCount;
-    private int commandByte = CTR_KEYBOARD_INTERRUPT | CTR_SYSTEM_FLAG | CTR_AUX_DISABLED | CTR_TRANSLATE;
-    private int outputPort = OUTPUT_PORT_RESET_HIGH | OUTPUT_PORT_A20;
+    private static final int POWER_ON_COMMAND_BYTE = CTR_KEYBOARD_INTERRUPT | CTR_SYSTEM_FLAG | CTR_AUX_DISABLED | CTR_TRANSLATE;
+    private static final int POWER_ON_OUTPUT_PORT = OUTPUT_PORT_RESET_HIGH | OUTPUT_PORT_A20;
+
+    private int commandByte = POWER_ON_COMMAND_BYTE;
+    private int outputPort = POWER_ON_OUTPUT_PORT;
     private int pendingCommand = -1; // a controller command waiting for its data byte
     private boolean lastWasCommand;
 
@@ -54,6 +57,23 @@ public final class I8042Controller {
     public I8042Controller(Runnable resetRequest, InterruptLine keyboardIrq) {
         this.resetRequest = resetRequest;
         this.keyboardIrq = keyboardIrq;
+    }
+
+    /**
+     * A platform reset: the controller and keyboard start over (empty buffer, power-on command
+     * byte and output port, no half-written command), as the reset line resets the real 8042.
+     */
+    public void reset() {
+        synchronized (lock) {
+            outHead = 0;
+            outCount = 0;
+            java.util.Arrays.fill(output, (byte) 0);
+            commandByte = POWER_ON_COMMAND_BYTE;
+            outputPort = POWER_ON_OUTPUT_PORT;
+            pendingCommand = -1;
+            lastWasCommand = false;
+        }
+        keyboardIrq.set(false);
     }
 
     /** The device for port 0x60. */

@@ -104,4 +104,20 @@ class I8042ControllerTest {
         data.write(3, 4, 0xFFFFFFFFL);
         assertEquals(0, resets.get());
     }
+
+    @Test
+    void aPlatformResetEmptiesTheBufferAndRestoresThePowerOnCommandByte() {
+        I8042Controller c = new I8042Controller(() -> { }, InterruptLine.NONE);
+        c.writeCommand(0x60);
+        c.writeData(0x00);            // interrupts off, translation off
+        c.writeCommand(0xAA);         // 0x55 waiting
+        c.writeCommand(0xD1);         // half-written output-port command
+        c.reset();
+        assertEquals(0, c.readStatus() & I8042Controller.STATUS_OUTPUT_FULL, "buffer empty");
+        c.writeCommand(0x20);
+        assertEquals(I8042Controller.CTR_KEYBOARD_INTERRUPT | I8042Controller.CTR_SYSTEM_FLAG
+                | I8042Controller.CTR_AUX_DISABLED | I8042Controller.CTR_TRANSLATE, c.readData());
+        c.writeData(0xF4);            // goes to the keyboard, not to the forgotten 0xD1
+        assertEquals(0xFA, c.readData());
+    }
 }

@@ -41,16 +41,6 @@ class ResetPortsTest {
     }
 
     @Test
-    void keyboardControllerPulsesResetOnlyForFe() {
-        KeyboardControllerReset k = new KeyboardControllerReset(resets::add);
-        k.write(0, 1, 0xAA);
-        assertTrue(resets.isEmpty());
-        k.write(0, 1, 0xFE);
-        assertEquals(1, resets.size());
-        assertEquals(0xFF, k.read(0, 1));
-    }
-
-    @Test
     void postCodesAreKeptAndReadAsAnEmptyPort() {
         PostCodePort p = new PostCodePort();
         assertEquals(-1, p.lastCode());
