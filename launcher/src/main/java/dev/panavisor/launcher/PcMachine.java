@@ -119,11 +119,14 @@ public final class PcMachine implements AutoCloseable {
         }
     }
 
+    static final int CMOS_RTC_IRQ = 8;
+
     private final Config config;
     private final PcMemoryMap map;
     private final List<FlashUnit> flash;
     private final Vm vm;
-    private final CmosRtc rtc = new CmosRtc();
+    /** IRQ 8 through the Vm, never a kept VmFd (see i8042). */
+    private final CmosRtc rtc = new CmosRtc(java.time.InstantSource.system(), level -> vm().irqLine(CMOS_RTC_IRQ, level));
     private final PciConfigMechanism1 pci = new PciConfigMechanism1();
     private final SystemControlPortA port92;
     private final ResetControlRegister resetControl;
@@ -378,6 +381,7 @@ public final class PcMachine implements AutoCloseable {
         pm.reset();
         fwCfg.reset();
         i8042.reset();
+        rtc.reset();
     }
 
     /** Launches {@code source}, loads each vCPU's entry state and appends to the measurement log. */
@@ -497,6 +501,7 @@ public final class PcMachine implements AutoCloseable {
     @Override
     public void close() {
         RuntimeException first = null;
+        rtc.close(); // its timer thread raises IRQ 8 through the VM
         try { vm.close(); } catch (RuntimeException e) { first = e; }
         for (FlashUnit u : flash) {
             try { u.close(); } catch (RuntimeException e) { if (first == null) first = e; }

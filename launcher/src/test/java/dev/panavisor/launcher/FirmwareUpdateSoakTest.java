@@ -80,6 +80,10 @@ class FirmwareUpdateSoakTest {
     }
 
     private static Sample sample(PcMachine pc) {
+        // The guest prints before the controller closes the KVM VM a rebuild replaced (that close
+        // is kept off the path to the new firmware), so wait until this reset is complete.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (pc.vm().resets() < pc.guestResets() && System.nanoTime() < deadline) Thread.onSpinWait();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             long n = fds.count();
             long rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))

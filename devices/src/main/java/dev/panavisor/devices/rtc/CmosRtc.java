@@ -1,6 +1,7 @@
 package dev.panavisor.devices.rtc;
 
 import dev.panavisor.vmm.bus.BusDevice;
+import dev.panavisor.vmm.bus.InterruptLine;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -17,12 +18,19 @@ import java.util.Objects;
  * the clock stops updating so the guest can write a consistent time. Register A's
  * update-in-progress bit is raised for the 244 us before each second ticks over (datasheet
  * "Update Cycle"), and register C's update-ended and periodic flags are derived from the
- * clock when C is read. This model raises no IRQ 8: firmware polls the flags.
+ * clock when C is read, so firmware that polls them costs nothing.
+ *
+ * <p>IRQ 8: when register B enables an interrupt (PIE, AIE or UIE) a timer thread of this device
+ * wakes at the next periodic tick, second boundary or alarm time, latches the flag in register C
+ * with IRQF and asserts the line; reading C returns and clears the flags and deasserts it
+ * (datasheet, "Interrupts" and register C). The thread sleeps while no interrupt is enabled and
+ * never runs on a vCPU thread. A platform {@link #reset()} clears the enables and flags, as the
+ * chip's RESET pin does.
  *
  * <p>Bytes 0x0E..0x7F are plain battery-backed RAM; the machine fills the ones firmware
  * reads (memory sizes, CPU count) with {@link #setRam}.
  */
-public final class CmosRtc implements BusDevice {
+public final class CmosRtc implements BusDevice, AutoCloseable {
     public static final int PORT_BASE = 0x70;
     public static final int PORT_COUNT = 2;
 
@@ -47,9 +55,21 @@ public final class CmosRtc implements BusDevice {
     private long frozenSeconds;
     private long lastCReadSecond;
     private long lastCReadNanos;
+    private final InterruptLine irq;
+    /** Flags the timer latched since C was last read (IRQF included when one was enabled). */
+    private int latchedC;
+    private boolean lineAsserted;
+    private Thread timer;
+    private boolean closed;
 
     public CmosRtc(InstantSource clock) {
+        this(clock, InterruptLine.NONE);
+    }
+
+    /** With IRQ 8 wired to {@code irq}. */
+    public CmosRtc(InstantSource clock, InterruptLine irq) {
         this.clock = Objects.requireNonNull(clock);
+        this.irq = Objects.requireNonNull(irq);
         ram[REG_A] = 0x26; // 32.768 kHz time base, 1.024 kHz periodic rate: what BIOSes program
         ram[REG_B] = B_24H; // 24-hour BCD
         ram[REG_D] = (byte) D_VRT;
@@ -59,6 +79,23 @@ public final class CmosRtc implements BusDevice {
     }
 
     public CmosRtc() { this(InstantSource.system()); }
+
+    /**
+     * A platform reset (the chip's RESET pin): PIE, AIE, UIE and SQWE are cleared and so are the
+     * flags in register C (datasheet, "RESET"); time, the other register bits and the RAM stay.
+     */
+    public synchronized void reset() {
+        ram[REG_B] = (byte) (ram[REG_B] & ~(B_PIE | B_AIE | B_UIE | 0x08));
+        latchedC = 0;
+        lowerLine();
+        notifyAll();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        notifyAll();
+    }
 
     /** Sets a CMOS RAM byte (0x0E..0x7F) the way the machine's BIOS set-up would. */
     public synchronized void setRam(int index, int value) {
@@ -114,6 +151,75 @@ public final class CmosRtc implements BusDevice {
         if (wasSet && !set) offsetSeconds = frozenSeconds - hostSeconds();
         // SET also ends any update cycle and stops update-ended interrupts (datasheet, register B bit 7).
         ram[REG_B] = (byte) (set ? v & ~B_UIE : v);
+        if ((ram[REG_B] & (B_PIE | B_AIE | B_UIE)) != 0) startTimer();
+        notifyAll();
+    }
+
+    // ---- IRQ 8 ----
+
+    private void startTimer() {
+        if (timer != null || closed || irq == InterruptLine.NONE) return;
+        timer = Thread.ofPlatform().daemon().name("rtc-irq8").start(this::timerLoop);
+    }
+
+    private void lowerLine() {
+        if (lineAsserted) {
+            lineAsserted = false;
+            irq.set(false);
+        }
+    }
+
+    /** Sleeps until the next enabled event, latches it in C and raises IRQ 8 unless it is already up. */
+    private synchronized void timerLoop() {
+        try {
+            while (!closed) {
+                int enabled = ram[REG_B] & (B_PIE | B_AIE | B_UIE);
+                if (enabled == 0) {
+                    wait();
+                    continue;
+                }
+                Instant now = clock.instant();
+                long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                long next = Long.MAX_VALUE;
+                long period = periodNanos();
+                if ((enabled & B_PIE) != 0 && period > 0) next = Math.min(next, (nowNanos / period + 1) * period);
+                boolean seconds = (enabled & (B_UIE | B_AIE)) != 0 && !setMode();
+                if (seconds) next = Math.min(next, (nowNanos / 1_000_000_000L + 1) * 1_000_000_000L);
+                if (next == Long.MAX_VALUE) {
+                    wait();
+                    continue;
+                }
+                long delay = next - nowNanos;
+                wait(delay / 1_000_000, (int) (delay % 1_000_000));
+                Instant then = clock.instant();
+                long thenNanos = then.getEpochSecond() * 1_000_000_000L + then.getNano();
+                if (thenNanos < next || closed) continue; // woken early (a register write): recompute
+                int flags = 0;
+                if ((ram[REG_B] & B_PIE) != 0 && period > 0) flags |= C_PF;
+                if (seconds && !setMode()) {
+                    flags |= C_UF;
+                    if (alarmMatches(guestTime())) flags |= C_AF;
+                }
+                int b = ram[REG_B];
+                boolean fire = (flags & C_PF) != 0 && (b & B_PIE) != 0 || (flags & C_AF) != 0 && (b & B_AIE) != 0
+                        || (flags & C_UF) != 0 && (b & B_UIE) != 0;
+                latchedC |= flags | (fire ? C_IRQF : 0);
+                if (fire && !lineAsserted) {
+                    lineAsserted = true;
+                    irq.set(true);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Register A's periodic rate: 2^(rate-1) ticks of 32.768 kHz for rates 3..15 (1 and 2 act as 8 and 9); 0 = off. */
+    private long periodNanos() {
+        int rate = ram[REG_A] & 0x0F;
+        if (rate == 0) return 0;
+        int effective = rate < 3 ? rate + 7 : rate;
+        return (1_000_000_000L << (effective - 1)) / 32768;
     }
 
     private boolean setMode() { return (ram[REG_B] & B_SET) != 0; }
@@ -198,11 +304,8 @@ public final class CmosRtc implements BusDevice {
         long nanos = nanosOf(now);
         int flags = 0;
         if (!setMode() && second != lastCReadSecond) flags |= C_UF;
-        int rate = ram[REG_A] & 0x0F;
-        if (rate != 0) {
-            // Periodic rate 2^(rate-1) Hz for rates 3..15 (rates 1, 2 behave as 8, 9 at 32.768 kHz).
-            int effective = rate < 3 ? rate + 7 : rate;
-            long periodNanos = (1_000_000_000L << (effective - 1)) / 32768;
+        long periodNanos = periodNanos();
+        if (periodNanos != 0) {
             long before = (lastCReadSecond * 1_000_000_000L + lastCReadNanos) / periodNanos;
             long after = (second * 1_000_000_000L + nanos) / periodNanos;
             if (after != before) flags |= C_PF;
@@ -215,6 +318,9 @@ public final class CmosRtc implements BusDevice {
         }
         lastCReadSecond = second;
         lastCReadNanos = nanos;
+        flags |= latchedC;
+        latchedC = 0;
+        lowerLine();
         return flags;
     }
 

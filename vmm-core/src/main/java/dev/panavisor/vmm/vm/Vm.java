@@ -69,7 +69,8 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private final InstructionEmulator emulator;
     private volatile Thread controller;
     private boolean[] halted;
-    private long resets;
+    /** Completed resets, written by the controller only after the replaced KVM context is closed. */
+    private volatile long resets;
     private int nextSlot;
 
     private Vm(Builder b) {
@@ -152,7 +153,11 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         return emulator != null ? emulator.stats().snapshot() : new EmulationStats().snapshot();
     }
 
-    /** How many resets the VM went through. */
+    /**
+     * How many resets the VM went through, counted once each is complete: the new vCPUs run and the
+     * KVM context a rebuild replaced is closed (so a guest may already run after a reset it does
+     * not count yet).
+     */
     public long resets() { return resets; }
 
     /** How many times the KVM context was rebuilt. */
@@ -249,7 +254,6 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         dropStaleRequests();
         java.util.Arrays.fill(halted, false);
         resetHandler.reset(this);
-        resets++;
         transition(VmState.RUNNING);
         for (Vcpu v : vcpus()) {
             // A rebuilt context brings vCPUs whose threads have not started yet.
@@ -257,6 +261,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
             else v.post(VcpuCommand.RESUME);
         }
         closeRetiredContext();
+        resets++;
     }
 
     private void closeRetiredContext() {
