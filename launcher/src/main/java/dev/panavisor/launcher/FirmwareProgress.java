@@ -22,6 +22,17 @@ public final class FirmwareProgress {
     };
 
     private final AtomicLongArray reachedAtMillis = new AtomicLongArray(ALL.length);
+    /** Bumped by {@link #restart()}; observers re-arm when it changes. */
+    private volatile int generation = 1;
+
+    /**
+     * Forgets every milestone: a different firmware was installed (a vmfwupdate image, or the
+     * host's firmware restored), and what the previous one reached says nothing about it.
+     */
+    public void restart() {
+        for (int i = 0; i < ALL.length; i++) reachedAtMillis.set(i, 0);
+        generation++;
+    }
 
     public void reach(FirmwareMilestone m) {
         reachedAtMillis.compareAndSet(m.ordinal(), 0, System.currentTimeMillis());
@@ -42,10 +53,11 @@ public final class FirmwareProgress {
     public BusDevice onFirstWrite(BusDevice device, FirmwareMilestone m) {
         Objects.requireNonNull(device);
         return new BusDevice() {
-            private volatile boolean seen;
+            private int seen;
             @Override public long read(long offset, int size) { return device.read(offset, size); }
             @Override public void write(long offset, int size, long value) {
-                if (!seen) { seen = true; reach(m); }
+                int g = generation;
+                if (seen != g) { seen = g; reach(m); }
                 device.write(offset, size, value);
             }
         };
@@ -54,9 +66,10 @@ public final class FirmwareProgress {
     /** {@code sink}, noting {@code m} at the first byte. */
     public ConsoleSink onFirstByte(ConsoleSink sink, FirmwareMilestone m) {
         return new ConsoleSink() {
-            private volatile boolean seen;
+            private int seen;
             @Override public void write(byte b) {
-                if (!seen) { seen = true; reach(m); }
+                int g = generation;
+                if (seen != g) { seen = g; reach(m); }
                 sink.write(b);
             }
             @Override public void flush() { sink.flush(); }

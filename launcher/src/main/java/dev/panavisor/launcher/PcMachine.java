@@ -456,6 +456,7 @@ public final class PcMachine implements AutoCloseable {
             }
             case ResetPlan.RestoreHostFirmware r -> {
                 LOG.info("guest reset #{}: the host's firmware is restored", n);
+                progress.restart();
                 currentFirmware = hostFirmware;
                 launchAndLog(hostFirmware, MeasurementLog.Source.RESTORE);
             }
@@ -490,6 +491,7 @@ public final class PcMachine implements AutoCloseable {
                 currentFirmware = PreparedFirmware.copyOf(i.format(), i.image(), name, installer);
             }
             LOG.info("guest reset #{}: installed the {}", n, name);
+            progress.restart();
             afterLaunch(l, i.format(), MeasurementLog.Source.UPDATE);
         } catch (RuntimeException e) {
             LOG.warn("guest reset #{}: refused the {}: {}; the previous firmware runs again", n, name, e.getMessage());

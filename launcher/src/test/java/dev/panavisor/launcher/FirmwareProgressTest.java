@@ -70,4 +70,20 @@ class FirmwareProgressTest {
         assertTrue(progress.reached(FirmwareMilestone.DXE));
         assertFalse(progress.reached(FirmwareMilestone.BDS));
     }
+
+    @Test
+    void aNewFirmwareStartsWithNoMilestonesAndTheObserversArmAgain() {
+        BusDevice fwCfg = progress.onFirstWrite(new BusDevice() {
+            @Override public long read(long offset, int size) { return 0; }
+            @Override public void write(long offset, int size, long value) { }
+        }, FirmwareMilestone.PEI);
+        ConsoleSink com1 = progress.onFirstByte(ConsoleSink.NONE, FirmwareMilestone.BDS);
+        fwCfg.write(0, 2, 1);
+        com1.write((byte) 'x');
+        assertEquals(FirmwareMilestone.BDS, progress.furthest(), "what stage 1 did");
+        progress.restart();
+        assertNull(progress.furthest(), "says nothing about the firmware installed now");
+        fwCfg.write(0, 2, 1);
+        assertEquals(FirmwareMilestone.PEI, progress.furthest(), "the new firmware's own first fw-cfg write");
+    }
 }
