@@ -14,6 +14,7 @@ import dev.panavisor.firmware.igvm.ParameterInsert;
 import dev.panavisor.firmware.igvm.ParameterUsage;
 import dev.panavisor.firmware.igvm.PlatformType;
 import dev.panavisor.firmware.igvm.RequiredMemory;
+import dev.panavisor.confidential.snp.SnpIdBlockEncoding;
 import dev.panavisor.firmware.igvm.SnpIdBlock;
 import dev.panavisor.firmware.igvm.SupportedPlatform;
 import dev.panavisor.firmware.igvm.VpContext;
@@ -111,7 +112,11 @@ public final class IgvmLaunchPlan {
                         notes.add("VP context for VP " + vp.vpIndex() + " skipped: only " + parameters.vcpus() + " vCPUs start");
                     }
                 }
-                case SnpIdBlock block -> idBlock = Optional.of(block);
+                case SnpIdBlock block -> {
+                    idBlock = Optional.of(block);
+                    // SNP_LAUNCH_FINISH takes it; only SNP contexts use it.
+                    if (launchPlatform == LaunchPlatform.SEV_SNP) context.expectIdentity(SnpIdBlockEncoding.encode(block, policy()));
+                }
                 // Platform headers, policy (already applied), relocation, CoRIM, error ranges, VBS
                 // measurements and ignorable headers are not launch steps.
                 default -> { }

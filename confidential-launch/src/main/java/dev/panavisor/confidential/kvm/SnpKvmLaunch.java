@@ -3,6 +3,7 @@ package dev.panavisor.confidential.kvm;
 import dev.panavisor.confidential.LaunchMeasurementException;
 import dev.panavisor.confidential.launch.LaunchContext;
 import dev.panavisor.confidential.launch.LaunchMeasurement;
+import dev.panavisor.confidential.launch.SnpLaunchIdentity;
 import dev.panavisor.confidential.launch.LaunchPageType;
 import dev.panavisor.confidential.launch.LaunchPlatform;
 import dev.panavisor.confidential.launch.SnpLaunchConventions;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,6 +56,7 @@ public final class SnpKvmLaunch implements LaunchContext {
     private SevCommands sev;
     private boolean started;
     private boolean finished;
+    private Optional<SnpKvmOptions.IdBlock> identity = Optional.empty();
 
     public SnpKvmLaunch(KvmLaunchTarget target, SnpKvmOptions options) {
         if (target == null || options == null) throw new NullPointerException();
@@ -113,6 +116,13 @@ public final class SnpKvmLaunch implements LaunchContext {
         vmsas[vpIndex] = state;
     }
 
+    /** An ID block from the launch description; it replaces any the options carry. */
+    @Override
+    public void expectIdentity(SnpLaunchIdentity identity) {
+        requireOpen("expectIdentity");
+        this.identity = Optional.of(new SnpKvmOptions.IdBlock(identity.idBlock(), identity.idAuth(), identity.authorKeyEnabled()));
+    }
+
     @Override
     public LaunchMeasurement finish() {
         requireOpen("finish");
@@ -129,7 +139,8 @@ public final class SnpKvmLaunch implements LaunchContext {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment fin = pv_kvm_sev_snp_launch_finish.allocate(a);
             fin.fill((byte) 0);
-            options.idBlock().ifPresent(b -> {
+            Optional<SnpKvmOptions.IdBlock> idBlock = identity.isPresent() ? identity : options.idBlock();
+            idBlock.ifPresent(b -> {
                 MemorySegment block = a.allocate(SnpKvmOptions.ID_BLOCK_SIZE, 4096);
                 MemorySegment.copy(MemorySegment.ofArray(b.idBlock()), 0, block, 0, SnpKvmOptions.ID_BLOCK_SIZE);
                 MemorySegment auth = a.allocate(SnpKvmOptions.ID_AUTH_SIZE, 4096);
@@ -142,7 +153,7 @@ public final class SnpKvmLaunch implements LaunchContext {
             MemorySegment.copy(MemorySegment.ofArray(options.hostData()), 0, pv_kvm_sev_snp_launch_finish.host_data(fin), 0,
                     SnpKvmOptions.HOST_DATA_SIZE);
             sev.issue(KvmUapi.PV_KVM_SEV_SNP_LAUNCH_FINISH(), "KVM_SEV_SNP_LAUNCH_FINISH",
-                    vmsas.length + " VMSAs" + (options.idBlock().isPresent() ? ", with ID block" : ""), fin);
+                    vmsas.length + " VMSAs" + (idBlock.isPresent() ? ", with ID block" : ""), fin);
         }
         log.info("SEV-SNP launch finished through KVM: {} pages, {} vCPUs; expected MEASUREMENT {} ({})",
                 digest.pages(), vmsas.length, digest.hex(), LaunchMeasurement.Provenance.EXPECTED.label());

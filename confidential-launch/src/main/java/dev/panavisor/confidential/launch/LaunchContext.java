@@ -44,6 +44,13 @@ public interface LaunchContext {
      */
     void addVpContext(int vpIndex, long gpa, MemorySegment context);
 
+    /**
+     * The guest owner's SEV-SNP ID block and authentication, for SNP_LAUNCH_FINISH, when the
+     * launch description carries one. May come at any point before {@link #finish}; contexts that
+     * do not launch SNP ignore it (the default).
+     */
+    default void expectIdentity(SnpLaunchIdentity identity) { }
+
     /** Ends the launch and reports its measurement. No further calls are allowed. */
     LaunchMeasurement finish();
 }

@@ -34,6 +34,11 @@ public final class MeasuredNativeLaunch implements LaunchContext {
     }
 
     @Override
+    public void expectIdentity(SnpLaunchIdentity identity) {
+        measuring.expectIdentity(identity);
+    }
+
+    @Override
     public void addVpContext(int vpIndex, long gpa, MemorySegment context) {
         measuring.addVpContext(vpIndex, gpa, context);
         memory.addVpContext(vpIndex, gpa, context);

@@ -25,6 +25,9 @@ public final class SnpMeasuredLaunch implements LaunchContext {
     private final SnpLaunchDigest digest = new SnpLaunchDigest();
     private final MemorySegment partial = MemorySegment.ofArray(new byte[(int) PAGE_SIZE]);
     private final PageContentDigests precomputed;
+    private SnpLaunchIdentity identity;
+    private boolean identityMatched = true;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SnpMeasuredLaunch.class);
 
     public SnpMeasuredLaunch(SnpLaunchConventions conventions) {
         this(conventions, null);
@@ -81,10 +84,29 @@ public final class SnpMeasuredLaunch implements LaunchContext {
         digest.addPage(at, SnpPageType.VMSA, vmsa);
     }
 
+    /**
+     * Measured native has no PSP to refuse a launch whose digest is not the one the guest owner
+     * signed, so {@link #finish} checks ID_BLOCK.LD itself and warns: on SNP hardware such a launch
+     * would fail at SNP_LAUNCH_FINISH (the guest still runs here; the log says why it would not there).
+     */
+    @Override
+    public void expectIdentity(SnpLaunchIdentity identity) {
+        this.identity = identity;
+    }
+
+    /** Whether the last finished launch's digest equals the ID block's LD (true without an ID block). */
+    public boolean identityMatched() { return identityMatched; }
+
     @Override
     public LaunchMeasurement finish() {
         steps.finish();
-        return new LaunchMeasurement(LaunchPlatform.SEV_SNP, digest.digest(), steps.pages(), steps.vpContexts());
+        byte[] d = digest.digest();
+        if (identity != null && !java.util.Arrays.equals(identity.expectedDigest(), d)) {
+            identityMatched = false;
+            LOG.warn("SEV-SNP ID block expects launch digest {} but the launch measures {}: SNP_LAUNCH_FINISH would refuse it on"
+                    + " SNP hardware", java.util.HexFormat.of().formatHex(identity.expectedDigest()), java.util.HexFormat.of().formatHex(d));
+        }
+        return new LaunchMeasurement(LaunchPlatform.SEV_SNP, d, steps.pages(), steps.vpContexts());
     }
 
     private void measuredContents(long gpa, long length, MemorySegment contents) {

@@ -248,6 +248,36 @@ class SnpKvmLaunchTest {
         assertZero(fin.data(), 51, 88);
     }
 
+    /** The launch description's ID block (an IGVM SNP_ID_BLOCK directive) reaches SNP_LAUNCH_FINISH, bytes intact. */
+    @Test
+    void anIdentityFromTheLaunchDescriptionReachesLaunchFinish() {
+        byte[] block = new byte[96];
+        for (int i = 0; i < 96; i++) block[i] = (byte) (i + 1);
+        byte[] auth = new byte[4096];
+        Arrays.fill(auth, (byte) 0x5A);
+        byte[][] seen = new byte[2][];
+        RecordingKvmTarget kvm = new RecordingKvmTarget((fd, request, arg, data) -> {
+            if (request == KvmUapi.KVM_MEMORY_ENCRYPT_OP() && kvm_sev_cmd.id(arg) == 102) {
+                MemorySegment fin = data.reinterpret(88);
+                seen[0] = MemorySegment.ofAddress(fin.get(ValueLayout.JAVA_LONG_UNALIGNED, 0)).reinterpret(96).toArray(ValueLayout.JAVA_BYTE);
+                seen[1] = MemorySegment.ofAddress(fin.get(ValueLayout.JAVA_LONG_UNALIGNED, 8)).reinterpret(4096).toArray(ValueLayout.JAVA_BYTE);
+            }
+            return Integer.MIN_VALUE;
+        });
+        SnpKvmLaunch c = new SnpKvmLaunch(kvm, SnpKvmOptions.of(1, regions, 0));
+        c.start(LaunchPlatform.SEV_SNP, POLICY);
+        c.expectIdentity(new dev.panavisor.confidential.launch.SnpLaunchIdentity(block, auth, false));
+        c.addPages(0x1000, 0x1000, LaunchPageType.NORMAL, MemorySegment.ofArray(new byte[1]));
+        c.addVpContext(0, 0xffff_ffff_f000L, bspVmsa());
+        c.finish();
+        RecordingKvmTarget.Call fin = kvm.encryptOps().getLast();
+        assertEquals(102, fin.commandId());
+        assertEquals(1, fin.dataLe().get(16), "id_block_en");
+        assertEquals(0, fin.dataLe().get(17), "auth_key_en");
+        assertArrayEquals(block, seen[0]);
+        assertArrayEquals(auth, seen[1]);
+    }
+
     @Test
     void vmsaKvmCannotRebuildIsRefusedBeforeAnyVcpuIoctl() {
         RecordingKvmTarget kvm = new RecordingKvmTarget();
