@@ -58,6 +58,15 @@ public record SnpKvmOptions(int vcpus, List<GuestRamRegion> ram, long vmsaFeatur
         return new SnpKvmOptions(vcpus, ram, vmsaFeatures, ghcbVersion, gosvw, idBlock, hostData, source);
     }
 
+    /**
+     * CPUID pages built from {@code kvmCpuid2} (the vCPUs' CPUID table, a {@code kvm_cpuid2} the
+     * caller keeps alive), in the SNP firmware's format: see {@link dev.panavisor.confidential.snp.SnpCpuidPage}.
+     */
+    public SnpKvmOptions withCpuidTable(MemorySegment kvmCpuid2) {
+        MemorySegment page = dev.panavisor.confidential.snp.SnpCpuidPage.from(kvmCpuid2);
+        return withCpuidPage(gpa -> page);
+    }
+
     public SnpKvmOptions withFinish(Optional<IdBlock> block, byte[] data) {
         return new SnpKvmOptions(vcpus, ram, vmsaFeatures, ghcbVersion, gosvw, block, data, cpuidPage);
     }

@@ -248,6 +248,29 @@ class SnpKvmLaunchTest {
         assertZero(fin.data(), 51, 88);
     }
 
+    /** A CPUID page built from the vCPUs' CPUID table goes in as the source of the CPUID-type LAUNCH_UPDATE. */
+    @Test
+    void theCpuidPageCarriesTheVcpusCpuidTable() {
+        byte[][] staged = new byte[1][];
+        RecordingKvmTarget kvm = new RecordingKvmTarget((fd, request, arg, data) -> {
+            if (request == KvmUapi.KVM_MEMORY_ENCRYPT_OP() && kvm_sev_cmd.id(arg) == 101) {
+                MemorySegment u = data.reinterpret(dev.panavisor.kvm.sys.pv_kvm_sev_snp_launch_update.layout().byteSize());
+                if (dev.panavisor.kvm.sys.pv_kvm_sev_snp_launch_update.type(u) == KvmUapi.PV_KVM_SEV_SNP_PAGE_TYPE_CPUID()) {
+                    long uaddr = dev.panavisor.kvm.sys.pv_kvm_sev_snp_launch_update.uaddr(u);
+                    staged[0] = MemorySegment.ofAddress(uaddr).reinterpret(4096).toArray(ValueLayout.JAVA_BYTE);
+                }
+            }
+            return Integer.MIN_VALUE;
+        });
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment table = dev.panavisor.confidential.snp.SnpCpuidPageTest.table(a, new int[]{0x8000001F, 0, 0, 0x1, 0x2, 0x3, 0x4});
+            launch(new SnpKvmLaunch(kvm, SnpKvmOptions.of(1, regions, 0).withCpuidTable(table)), new byte[1]);
+            org.junit.jupiter.api.Assertions.assertNotNull(staged[0], "a CPUID-type LAUNCH_UPDATE");
+            assertArrayEquals(dev.panavisor.confidential.snp.SnpCpuidPage.from(table).toArray(ValueLayout.JAVA_BYTE), staged[0]);
+            assertEquals(0x8000001F, ByteBuffer.wrap(staged[0]).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(16));
+        }
+    }
+
     /** The launch description's ID block (an IGVM SNP_ID_BLOCK directive) reaches SNP_LAUNCH_FINISH, bytes intact. */
     @Test
     void anIdentityFromTheLaunchDescriptionReachesLaunchFinish() {
