@@ -46,6 +46,11 @@ class IgvmLaunchPlanTest {
             calls.add("vp %d 0x%x %d".formatted(vpIndex, gpa, context.get(ValueLayout.JAVA_BYTE, 0)));
         }
 
+        public void expectIdentity(dev.panavisor.confidential.launch.SnpLaunchIdentity identity) {
+            calls.add("identity ld[0]=%d policy@0x58=0x%x".formatted(identity.idBlock()[0],
+                    java.nio.ByteBuffer.wrap(identity.idBlock()).order(ByteOrder.LITTLE_ENDIAN).getLong(0x58)));
+        }
+
         public LaunchMeasurement finish() {
             calls.add("finish");
             return LaunchMeasurement.unmeasured(0, 0);
@@ -98,6 +103,28 @@ class IgvmLaunchPlanTest {
         assertEquals(2, area.get(u32, 0), "VP count parameter");
         assertEquals(1, area.get(u32, 8), "environment info: memory is shared");
         assertTrue(result.notes().isEmpty(), result.notes().toString());
+    }
+
+    /** IGVM_VHT_SNP_ID_BLOCK: handed to the context where it stands, before finish, with the file's guest policy. */
+    @Test
+    void anSnpIdBlockReachesTheContextBeforeFinish() throws Exception {
+        IgvmBuilder b = IgvmBuilder.v1();
+        int snp = b.addPlatform(PlatformType.SEV_SNP);
+        b.add(new GuestPolicy(0x30000, snp));
+        b.addPageData(0x1000, snp, new byte[] {1});
+        byte[] ld = new byte[48];
+        ld[0] = 42;
+        b.add(new dev.panavisor.firmware.igvm.SnpIdBlock(snp, 0, dev.panavisor.firmware.igvm.ByteBlock.zeros(3),
+                dev.panavisor.firmware.igvm.ByteBlock.of(ld), dev.panavisor.firmware.igvm.ByteBlock.zeros(16),
+                dev.panavisor.firmware.igvm.ByteBlock.zeros(16), 1, 0, 1, 0,
+                dev.panavisor.firmware.igvm.SnpSignature.zero(), dev.panavisor.firmware.igvm.SnpPublicKey.zero(),
+                dev.panavisor.firmware.igvm.SnpSignature.zero(), dev.panavisor.firmware.igvm.SnpPublicKey.zero()));
+        b.addVmsaVpContext(snp, 0, 0xe000, new byte[] {10});
+        RecordingContext ctx = new RecordingContext();
+        IgvmLaunchResult result = IgvmLaunchPlan.forPlatform(b.build(), PlatformType.SEV_SNP).apply(ctx, IgvmLaunchParameters.vcpus(1));
+        assertEquals(List.of("start SEV_SNP 0x30000", "pages 0x1000+0x1000 NORMAL 4096", "identity ld[0]=42 policy@0x58=0x30000",
+                "vp 0 0xe000 10", "finish"), ctx.calls);
+        assertTrue(result.idBlock().isPresent());
     }
 
     @Test
