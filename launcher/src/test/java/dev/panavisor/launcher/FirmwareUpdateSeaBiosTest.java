@@ -32,16 +32,20 @@ class FirmwareUpdateSeaBiosTest {
     @TempDir Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"platform ROM, L", "native IGVM, LI"})
-    void stage1InstallsSeaBiosWhichRunsToItsBootAttempt(String what, String mode) throws Exception {
+    @CsvSource({"platform ROM, L, native", "native IGVM, LI, native", "SNP IGVM, LI, snp"})
+    void stage1InstallsSeaBiosWhichRunsToItsBootAttempt(String what, String mode, String platform) throws Exception {
         assertTrue(Files.isRegularFile(BIOS), "scripts/setup.sh installs seabios");
         long size = Files.size(BIOS);
         Path stage1 = FwUpdateImages.rom(dir, GuestImages.FWUPDATE_STAGE1, size);
-        Path image = mode.contains("I") ? FwUpdateImages.wrap(dir, BIOS, "native") : BIOS;
+        Path image = mode.contains("I") ? FwUpdateImages.wrap(dir, BIOS, platform) : BIOS;
+        boolean snp = platform.equals("snp");
+        // Measured: the logged digest of the update must be the one computed offline before the run.
+        String offline = snp ? FwUpdateImages.measure(image, platform) : null;
+        Path measurements = dir.resolve("measurements.jsonl");
         WatchedConsole debug = new WatchedConsole();
-        var launch = new PcMachine.LaunchOptions(null, LaunchPlatform.NATIVE, true, List.of(
+        var launch = new PcMachine.LaunchOptions(null, snp ? LaunchPlatform.SEV_SNP : LaunchPlatform.NATIVE, true, List.of(
                 FwCfgFileOption.parse("name=opt/panavisor/mode,string=" + mode),
-                FwCfgFileOption.parse("name=opt/panavisor/stage2,file=" + image)), null);
+                FwCfgFileOption.parse("name=opt/panavisor/stage2,file=" + image)), measurements);
         var config = new PcMachine.Config(stage1, null, false, 128L << 20, 1, new WatchedConsole(), debug, 2, -1, launch);
         try (Kvm kvm = Kvm.open(); PcMachine pc = PcMachine.build(kvm, config)) {
             debug.on("No bootable device.", l -> pc.vm().requestExit(new VmExit(VmExit.Reason.HOST_STOP, 0, "test saw the boot attempt")));
@@ -56,6 +60,12 @@ class FirmwareUpdateSeaBiosTest {
             assertTrue(log.indexOf("No bootable device.") > seabios, log);
             assertEquals(1, pc.guestResets());
             assertEquals(mode.contains("I") ? "igvm" : "rom", pc.lastLaunch().imageKind());
+            if (offline != null) {
+                List<String> lines = Files.readAllLines(measurements);
+                assertEquals(2, lines.size(), String.join("\n", lines));
+                assertTrue(lines.get(1).contains("\"event\":\"update\"") && lines.get(1).contains("\"digest\":\"" + offline + "\""),
+                        "offline " + offline + "\n" + String.join("\n", lines));
+            }
         }
     }
 }
