@@ -31,11 +31,14 @@ import java.util.List;
  * created with type KVM_X86_SNP_VM:
  * <ol>
  * <li>{@link #start}: KVM_SEV_INIT2 (vmsa_features, GHCB version), KVM_SEV_SNP_LAUNCH_START (policy,
- *     GOSVW), then guest RAM (a guest_memfd per region, KVM_SET_USER_MEMORY_REGION2) and the vCPUs.</li>
+ *     GOSVW), then guest RAM (a guest_memfd per region, KVM_SET_USER_MEMORY_REGION2) and the vCPUs,
+ *     each given the machine's CPUID table (KVM_SET_CPUID2) when the options carry one.</li>
  * <li>{@link #addPages}: KVM_SET_MEMORY_ATTRIBUTES(PRIVATE) over the range, then
  *     KVM_SEV_SNP_LAUNCH_UPDATE with its SNP page type, repeated until KVM reports the whole range
  *     done (KVM may process part of a range and return 0 with gfn_start/uaddr/len advanced, or
- *     -EAGAIN). Shared pages are written into the shared view; required memory is only made private.</li>
+ *     -EAGAIN). Shared pages are written into the shared view; required memory is only made private.
+ *     CPUID pages are filled from the options ({@link SnpKvmOptions#withCpuidTable}); one the PSP
+ *     refuses fails the launch with {@link SnpCpuidRejectedException}, naming what the PSP corrected.</li>
  * <li>{@link #addVpContext}: the VMSA becomes vCPU register state ({@link VmsaVcpuState}), since
  *     KVM builds and measures VMSAs itself at LAUNCH_FINISH; VMSAs KVM cannot reproduce are refused.</li>
  * <li>{@link #finish}: KVM_SEV_SNP_LAUNCH_FINISH with the ID block and host data.</li>
