@@ -113,6 +113,10 @@ public final class IgvmLaunchPlan {
                     }
                 }
                 case SnpIdBlock block -> {
+                    if (idBlock.isPresent()) {
+                        throw new LaunchMeasurementException("the IGVM file has more than one SNP ID block for " + platform.platformType()
+                                + " (compatibility mask 0x" + Integer.toHexString(mask) + "); SNP_LAUNCH_FINISH takes one");
+                    }
                     idBlock = Optional.of(block);
                     // SNP_LAUNCH_FINISH takes it; only SNP contexts use it.
                     if (launchPlatform == LaunchPlatform.SEV_SNP) context.expectIdentity(SnpIdBlockEncoding.encode(block, policy()));

@@ -8,7 +8,7 @@ import dev.panavisor.kvm.Errno;
  * when the platform's firmware refused it, the firmware's own code ({@code kvm_sev_cmd.error}
  * for SEV, {@code kvm_tdx_cmd.hw_error} for TDX), because EIO alone never says why.
  */
-public final class LaunchCommandException extends LaunchMeasurementException {
+public class LaunchCommandException extends LaunchMeasurementException {
     private static final long serialVersionUID = 1L;
 
     private final String command;
@@ -16,8 +16,13 @@ public final class LaunchCommandException extends LaunchMeasurementException {
     private final long firmwareError;
 
     LaunchCommandException(String command, String detail, int errno, long firmwareError, String firmwareText) {
-        super(command + (detail.isEmpty() ? "" : " (" + detail + ")") + " failed: " + Errno.describe(errno)
-                + (firmwareText.isEmpty() ? "" : ", " + firmwareText));
+        this(command + (detail.isEmpty() ? "" : " (" + detail + ")") + " failed: " + Errno.describe(errno)
+                + (firmwareText.isEmpty() ? "" : ", " + firmwareText), command, errno, firmwareError);
+    }
+
+    /** A failure of {@code command} described by {@code message} (for failures that say more than the codes). */
+    LaunchCommandException(String message, String command, int errno, long firmwareError) {
+        super(message);
         this.command = command;
         this.errno = errno;
         this.firmwareError = firmwareError;

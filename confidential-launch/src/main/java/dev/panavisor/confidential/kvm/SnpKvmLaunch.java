@@ -8,6 +8,8 @@ import dev.panavisor.confidential.launch.LaunchPageType;
 import dev.panavisor.confidential.launch.LaunchPlatform;
 import dev.panavisor.confidential.launch.SnpLaunchConventions;
 import dev.panavisor.confidential.launch.SnpMeasuredLaunch;
+import dev.panavisor.confidential.snp.SnpCpuidCorrections;
+import dev.panavisor.confidential.snp.SnpCpuidPage;
 import dev.panavisor.kvm.IoctlTarget;
 import dev.panavisor.kvm.sys.KvmUapi;
 import dev.panavisor.kvm.sys.pv_kvm_sev_init;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +31,14 @@ import java.util.List;
  * created with type KVM_X86_SNP_VM:
  * <ol>
  * <li>{@link #start}: KVM_SEV_INIT2 (vmsa_features, GHCB version), KVM_SEV_SNP_LAUNCH_START (policy,
- *     GOSVW), then guest RAM (a guest_memfd per region, KVM_SET_USER_MEMORY_REGION2) and the vCPUs.</li>
+ *     GOSVW), then guest RAM (a guest_memfd per region, KVM_SET_USER_MEMORY_REGION2) and the vCPUs,
+ *     each given the machine's CPUID table (KVM_SET_CPUID2) when the options carry one.</li>
  * <li>{@link #addPages}: KVM_SET_MEMORY_ATTRIBUTES(PRIVATE) over the range, then
  *     KVM_SEV_SNP_LAUNCH_UPDATE with its SNP page type, repeated until KVM reports the whole range
  *     done (KVM may process part of a range and return 0 with gfn_start/uaddr/len advanced, or
- *     -EAGAIN). Shared pages are written into the shared view; required memory is only made private.</li>
+ *     -EAGAIN). Shared pages are written into the shared view; required memory is only made private.
+ *     CPUID pages are filled from the options ({@link SnpKvmOptions#withCpuidTable}); one the PSP
+ *     refuses fails the launch with {@link SnpCpuidRejectedException}, naming what the PSP corrected.</li>
  * <li>{@link #addVpContext}: the VMSA becomes vCPU register state ({@link VmsaVcpuState}), since
  *     KVM builds and measures VMSAs itself at LAUNCH_FINISH; VMSAs KVM cannot reproduce are refused.</li>
  * <li>{@link #finish}: KVM_SEV_SNP_LAUNCH_FINISH with the ID block and host data.</li>
@@ -87,7 +93,14 @@ public final class SnpKvmLaunch implements LaunchContext {
             sev.issue(KvmUapi.PV_KVM_SEV_SNP_LAUNCH_START(), "KVM_SEV_SNP_LAUNCH_START", "policy 0x" + Long.toHexString(policy), start);
         }
         memory.register();
-        for (int i = 0; i < options.vcpus(); i++) vcpus.add(target.createVcpu(i));
+        for (int i = 0; i < options.vcpus(); i++) {
+            IoctlTarget vcpu = target.createVcpu(i);
+            // The same CPUID model the CPUID page is built from, so CPUID the guest asks the
+            // hypervisor for (GHCB) agrees with the page it trusts.
+            MemorySegment cpuid = options.vcpuCpuid().apply(i);
+            if (cpuid != null) vcpu.ioctlOrThrow(KvmUapi.KVM_SET_CPUID2(), cpuid, "KVM_SET_CPUID2 on vCPU " + i);
+            vcpus.add(vcpu);
+        }
     }
 
     @Override
@@ -177,6 +190,8 @@ public final class SnpKvmLaunch implements LaunchContext {
             pv_kvm_sev_snp_launch_update.len(u, length);
             pv_kvm_sev_snp_launch_update.type(u, (byte) snpType);
             pv_kvm_sev_snp_launch_update.flags(u, (short) 0);
+            // The PSP may rewrite a CPUID page it refuses: keep ours to tell what it changed.
+            byte[] submitted = type == LaunchPageType.CPUID ? source.toArray(ValueLayout.JAVA_BYTE) : null;
             int[] status = new int[1];
             int stalled = 0;
             while (pv_kvm_sev_snp_launch_update.len(u) != 0) {
@@ -184,9 +199,12 @@ public final class SnpKvmLaunch implements LaunchContext {
                 int r = sev.tryIssue(KvmUapi.PV_KVM_SEV_SNP_LAUNCH_UPDATE(), u, status);
                 String detail = String.format("%s pages at 0x%x, 0x%x bytes, 0x%x left", type, gpa, length, before);
                 if (r < 0 && !SevCommands.retryable(-r)) {
-                    String hint = type == LaunchPageType.CPUID && status[0] == SevFirmwareStatus.INVALID_PARAM
+                    boolean cpuidRefused = type == LaunchPageType.CPUID && status[0] == SevFirmwareStatus.INVALID_PARAM;
+                    String hint = cpuidRefused
                             ? "; the PSP rejected the CPUID page and KVM wrote the values it expects back into the source page" : "";
-                    throw SevCommands.failure("KVM_SEV_SNP_LAUNCH_UPDATE", detail, -r, status[0], hint);
+                    LaunchCommandException failure = SevCommands.failure("KVM_SEV_SNP_LAUNCH_UPDATE", detail, -r, status[0], hint);
+                    if (cpuidRefused) throw cpuidRejected(failure, source, submitted, pv_kvm_sev_snp_launch_update.uaddr(u), gpa);
+                    throw failure;
                 }
                 long after = pv_kvm_sev_snp_launch_update.len(u);
                 stalled = after < before ? 0 : stalled + 1;
@@ -196,6 +214,23 @@ public final class SnpKvmLaunch implements LaunchContext {
                 }
             }
         }
+    }
+
+    /**
+     * The PSP's verdict on a CPUID page, read back from the page KVM was working on when it failed
+     * (at the struct's current {@code uaddr}, which KVM advances past the pages it finished).
+     */
+    private static SnpCpuidRejectedException cpuidRejected(LaunchCommandException failure, MemorySegment source, byte[] submitted,
+                                                           long failingUaddr, long gpa) {
+        long offset = failingUaddr - source.address();
+        if (offset < 0 || offset + SnpCpuidPage.PAGE_SIZE > source.byteSize()) offset = 0;
+        byte[] returned = source.asSlice(offset, SnpCpuidPage.PAGE_SIZE).toArray(ValueLayout.JAVA_BYTE);
+        MemorySegment ours = MemorySegment.ofArray(submitted).asSlice(offset, SnpCpuidPage.PAGE_SIZE);
+        List<String> corrections = SnpCpuidCorrections.between(ours, MemorySegment.ofArray(returned));
+        log.warn("SEV-SNP CPUID page at 0x{}: the PSP refused it and returned {} correction(s){}", Long.toHexString(gpa + offset),
+                corrections.size(), corrections.isEmpty() ? " (the page came back unchanged)" : ":");
+        for (String c : corrections) log.warn("  {}", c);
+        return new SnpCpuidRejectedException(failure, returned, corrections);
     }
 
     static int snpPageType(LaunchPageType type) {

@@ -1,8 +1,13 @@
 package dev.panavisor.confidential.kvm;
 
+import dev.panavisor.confidential.snp.SnpCpuidPage;
+import dev.panavisor.vmm.boot.CpuidTable;
+
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import java.util.function.LongFunction;
 
 /**
@@ -18,9 +23,12 @@ import java.util.function.LongFunction;
  * @param cpuidPage     contents of a CPUID page at a GPA (the SNP CPUID table the PSP checks);
  *                      without one the page goes in as zeros, which the PSP rejects with the
  *                      values it expects written back into the source page
+ * @param vcpuCpuid     the {@code kvm_cpuid2} KVM_SET_CPUID2 gives vCPU n as it is created, or null
+ *                      for none (KVM then runs it with an empty CPUID model)
  */
 public record SnpKvmOptions(int vcpus, List<GuestRamRegion> ram, long vmsaFeatures, int ghcbVersion, byte[] gosvw,
-                            Optional<IdBlock> idBlock, byte[] hostData, LongFunction<MemorySegment> cpuidPage) {
+                            Optional<IdBlock> idBlock, byte[] hostData, LongFunction<MemorySegment> cpuidPage,
+                            IntFunction<MemorySegment> vcpuCpuid) {
     public static final int ID_BLOCK_SIZE = 96;
     public static final int ID_AUTH_SIZE = 4096;
     public static final int HOST_DATA_SIZE = 32;
@@ -46,29 +54,47 @@ public record SnpKvmOptions(int vcpus, List<GuestRamRegion> ram, long vmsaFeatur
         if (hostData.length != HOST_DATA_SIZE) throw new IllegalArgumentException("HOST_DATA is 32 bytes, got " + hostData.length);
         gosvw = gosvw.clone();
         hostData = hostData.clone();
-        if (idBlock == null || cpuidPage == null) throw new NullPointerException();
+        if (idBlock == null || cpuidPage == null || vcpuCpuid == null) throw new NullPointerException();
     }
 
     /** {@code vcpus} vCPUs on {@code ram}, SEV features {@code vmsaFeatures}, GHCB v2, no ID block, zero host data. */
     public static SnpKvmOptions of(int vcpus, List<GuestRamRegion> ram, long vmsaFeatures) {
-        return new SnpKvmOptions(vcpus, ram, vmsaFeatures, 2, new byte[16], Optional.empty(), new byte[HOST_DATA_SIZE], gpa -> null);
+        return new SnpKvmOptions(vcpus, ram, vmsaFeatures, 2, new byte[16], Optional.empty(), new byte[HOST_DATA_SIZE], gpa -> null, vcpu -> null);
     }
 
     public SnpKvmOptions withCpuidPage(LongFunction<MemorySegment> source) {
-        return new SnpKvmOptions(vcpus, ram, vmsaFeatures, ghcbVersion, gosvw, idBlock, hostData, source);
+        return new SnpKvmOptions(vcpus, ram, vmsaFeatures, ghcbVersion, gosvw, idBlock, hostData, source, vcpuCpuid);
     }
 
     /**
      * CPUID pages built from {@code kvmCpuid2} (the vCPUs' CPUID table, a {@code kvm_cpuid2} the
-     * caller keeps alive), in the SNP firmware's format: see {@link dev.panavisor.confidential.snp.SnpCpuidPage}.
+     * caller keeps alive), in the SNP firmware's format: see {@link SnpCpuidPage}. The vCPUs'
+     * own CPUID is left to the caller.
      */
     public SnpKvmOptions withCpuidTable(MemorySegment kvmCpuid2) {
-        MemorySegment page = dev.panavisor.confidential.snp.SnpCpuidPage.from(kvmCpuid2);
+        MemorySegment page = SnpCpuidPage.from(kvmCpuid2);
         return withCpuidPage(gpa -> page);
     }
 
+    /**
+     * The machine's CPUID model for both sides of the SNP guest's CPUID: each vCPU gets
+     * {@code table}'s CPUID for its APIC ID (= vCPU index) with KVM_SET_CPUID2 when it is created,
+     * and every CPUID page is built from vCPU 0's (the APIC ID fields the page cannot hold per vCPU
+     * are ones SNP guests ask the hypervisor for). Tables live in {@code arena}.
+     */
+    public SnpKvmOptions withCpuidTable(CpuidTable table, Arena arena) {
+        MemorySegment page = SnpCpuidPage.from(table.forVcpu(arena, 0));
+        return new SnpKvmOptions(vcpus, ram, vmsaFeatures, ghcbVersion, gosvw, idBlock, hostData, gpa -> page,
+                vcpu -> table.forVcpu(arena, vcpu));
+    }
+
+    /** vCPU n gets {@code perVcpu.apply(n)} (a {@code kvm_cpuid2}, or null for none) with KVM_SET_CPUID2 when created. */
+    public SnpKvmOptions withVcpuCpuid(IntFunction<MemorySegment> perVcpu) {
+        return new SnpKvmOptions(vcpus, ram, vmsaFeatures, ghcbVersion, gosvw, idBlock, hostData, cpuidPage, perVcpu);
+    }
+
     public SnpKvmOptions withFinish(Optional<IdBlock> block, byte[] data) {
-        return new SnpKvmOptions(vcpus, ram, vmsaFeatures, ghcbVersion, gosvw, block, data, cpuidPage);
+        return new SnpKvmOptions(vcpus, ram, vmsaFeatures, ghcbVersion, gosvw, block, data, cpuidPage, vcpuCpuid);
     }
 
     @Override public byte[] gosvw() { return gosvw.clone(); }

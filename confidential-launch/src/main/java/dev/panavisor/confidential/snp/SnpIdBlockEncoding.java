@@ -1,5 +1,6 @@
 package dev.panavisor.confidential.snp;
 
+import dev.panavisor.confidential.LaunchMeasurementException;
 import dev.panavisor.confidential.launch.SnpLaunchIdentity;
 import dev.panavisor.firmware.igvm.SnpIdBlock;
 import dev.panavisor.firmware.igvm.SnpPublicKey;
@@ -24,11 +25,29 @@ import java.nio.ByteOrder;
  * it is dropped. The ID block's POLICY is the launch's guest policy (the PSP checks they match).
  */
 public final class SnpIdBlockEncoding {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SnpIdBlockEncoding.class);
     static final int ID_BLOCK_SIG = 0x040, ID_KEY = 0x240, ID_KEY_SIG = 0x680, AUTHOR_KEY = 0x880;
 
     private SnpIdBlockEncoding() {}
 
+    /** ID_BLOCK.VERSION: the only ID block format the SNP ABI defines. */
+    public static final int ID_BLOCK_VERSION = 1;
+
+    /**
+     * The firmware structures for {@code b}. AUTHOR_KEY_EN is one bit in SNP_LAUNCH_FINISH, so an
+     * IGVM author_key_enabled other than 0 or 1 is refused; a VERSION other than 1 is passed on as
+     * the owner signed it (the PSP will refuse it) with a warning, since rewriting it would break
+     * the signature.
+     */
     public static SnpLaunchIdentity encode(SnpIdBlock b, long policy) {
+        if (b.authorKeyEnabled() > 1) {
+            throw new LaunchMeasurementException("IGVM SNP ID block: author_key_enabled is " + b.authorKeyEnabled()
+                    + "; it must be 0 (no author key) or 1 (author key present)");
+        }
+        if (b.version() != ID_BLOCK_VERSION) {
+            LOG.warn("IGVM SNP ID block: VERSION is {}, the SEV-SNP ABI defines only ID block version {}; SNP_LAUNCH_FINISH will refuse it",
+                    b.version(), ID_BLOCK_VERSION);
+        }
         ByteBuffer block = ByteBuffer.allocate(SnpLaunchIdentity.ID_BLOCK_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         block.put(0x00, b.ld().toArray()).put(0x30, b.familyId().toArray()).put(0x40, b.imageId().toArray());
         block.putInt(0x50, (int) b.version()).putInt(0x54, (int) b.guestSvn()).putLong(0x58, policy);

@@ -127,6 +127,75 @@ class IgvmLaunchPlanTest {
         assertTrue(result.idBlock().isPresent());
     }
 
+    private static dev.panavisor.firmware.igvm.SnpIdBlock idBlock(int mask, int ldFirst) {
+        byte[] ld = new byte[48];
+        ld[0] = (byte) ldFirst;
+        return new dev.panavisor.firmware.igvm.SnpIdBlock(mask, 0, dev.panavisor.firmware.igvm.ByteBlock.zeros(3),
+                dev.panavisor.firmware.igvm.ByteBlock.of(ld), dev.panavisor.firmware.igvm.ByteBlock.zeros(16),
+                dev.panavisor.firmware.igvm.ByteBlock.zeros(16), 1, 0, 1, 0,
+                dev.panavisor.firmware.igvm.SnpSignature.zero(), dev.panavisor.firmware.igvm.SnpPublicKey.zero(),
+                dev.panavisor.firmware.igvm.SnpSignature.zero(), dev.panavisor.firmware.igvm.SnpPublicKey.zero());
+    }
+
+    /** SNP_LAUNCH_FINISH takes one ID block; a second for the same platform is the file's error, named. */
+    @Test
+    void aSecondSnpIdBlockForThePlatformIsRefused() throws Exception {
+        IgvmBuilder b = IgvmBuilder.v1();
+        int snp = b.addPlatform(PlatformType.SEV_SNP);
+        b.add(new GuestPolicy(0x30000, snp));
+        b.add(idBlock(snp, 1));
+        b.add(idBlock(snp, 2));
+        b.addVmsaVpContext(snp, 0, 0xe000, new byte[] {10});
+        LaunchMeasurementException e = assertThrows(LaunchMeasurementException.class,
+                () -> IgvmLaunchPlan.forPlatform(b.build(), PlatformType.SEV_SNP).apply(new RecordingContext(), IgvmLaunchParameters.vcpus(1)));
+        assertTrue(e.getMessage().contains("more than one SNP ID block for SEV_SNP"), e.getMessage());
+    }
+
+    /** Another platform's ID block (its mask) is not this platform's second one, and never reaches this context. */
+    @Test
+    void anIdBlockForAnotherPlatformIsNotApplied() throws Exception {
+        IgvmBuilder b = IgvmBuilder.v1();
+        int snp = b.addPlatform(PlatformType.SEV_SNP);
+        int nat = b.addPlatform(PlatformType.NATIVE);
+        b.add(new GuestPolicy(0x30000, snp));
+        b.add(idBlock(nat, 9));
+        b.add(idBlock(snp, 1));
+        b.addVmsaVpContext(snp, 0, 0xe000, new byte[] {10});
+        RecordingContext ctx = new RecordingContext();
+        IgvmLaunchPlan.forPlatform(b.build(), PlatformType.SEV_SNP).apply(ctx, IgvmLaunchParameters.vcpus(1));
+        assertEquals(1, ctx.calls.stream().filter(c -> c.startsWith("identity")).count());
+        assertTrue(ctx.calls.contains("identity ld[0]=1 policy@0x58=0x30000"), ctx.calls.toString());
+    }
+
+    /**
+     * The CPUID page's file data is not launch data: the PSP fills and checks the page, and the
+     * digest covers its type and GPA only (SNP ABI PAGE_INFO, CONTENTS zero for CPUID pages).
+     */
+    @Test
+    void theSnpDigestDoesNotDependOnTheCpuidPagesFileData() throws Exception {
+        byte[][] digests = new byte[2][];
+        for (int i = 0; i < 2; i++) {
+            IgvmBuilder b = IgvmBuilder.v1();
+            int snp = b.addPlatform(PlatformType.SEV_SNP);
+            b.add(new GuestPolicy(0x30000, snp));
+            b.addPageData(0x1000, snp, new byte[] {1});
+            b.addPageData(0x2000, snp, PageDataType.CPUID_DATA, PageDataFlags.NONE, new byte[] {(byte) (0x40 + i), 2, 3});
+            b.addVmsaVpContext(snp, 0, 0xe000, new byte[] {10});
+            digests[i] = IgvmLaunchPlan.forPlatform(b.build(), PlatformType.SEV_SNP)
+                    .apply(new dev.panavisor.confidential.launch.SnpMeasuredLaunch(), IgvmLaunchParameters.vcpus(1)).measurement().digest();
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(digests[0], digests[1]);
+        IgvmBuilder b = IgvmBuilder.v1();
+        int snp = b.addPlatform(PlatformType.SEV_SNP);
+        b.add(new GuestPolicy(0x30000, snp));
+        b.addPageData(0x1000, snp, new byte[] {1});
+        b.addPageData(0x2000, snp, PageDataType.SECRETS, PageDataFlags.NONE, new byte[0]);
+        b.addVmsaVpContext(snp, 0, 0xe000, new byte[] {10});
+        byte[] secrets = IgvmLaunchPlan.forPlatform(b.build(), PlatformType.SEV_SNP)
+                .apply(new dev.panavisor.confidential.launch.SnpMeasuredLaunch(), IgvmLaunchParameters.vcpus(1)).measurement().digest();
+        org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(digests[0], secrets), "the page's type is measured");
+    }
+
     @Test
     void vpContextsBeyondTheVcpuCountAreSkippedAndNoted() throws Exception {
         RecordingContext ctx = new RecordingContext();

@@ -18,7 +18,8 @@ final class IoctlNames {
             Map.entry(KvmUapi.KVM_SET_REGS(), "SET_REGS"),
             Map.entry(KvmUapi.KVM_SET_FPU(), "SET_FPU"),
             Map.entry(KvmUapi.KVM_SET_XCRS(), "SET_XCRS"),
-            Map.entry(KvmUapi.KVM_SET_MSRS(), "SET_MSRS"));
+            Map.entry(KvmUapi.KVM_SET_MSRS(), "SET_MSRS"),
+            Map.entry(KvmUapi.KVM_SET_CPUID2(), "SET_CPUID2"));
 
     private IoctlNames() {}
 

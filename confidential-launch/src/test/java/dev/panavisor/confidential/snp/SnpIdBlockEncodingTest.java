@@ -73,4 +73,20 @@ class SnpIdBlockEncodingTest {
         assertFilled(a, 0x884, 72, 0x81);   // AUTHOR_KEY.QX
         assertFilled(a, 0x8CC, 72, 0x82);   // AUTHOR_KEY.QY
     }
+
+    /** SNP ABI SNP_LAUNCH_FINISH: AUTH_KEY_EN is a single bit; igvm_defs: author_key_enabled is 0x1 when an author key is used. */
+    @Test
+    void anAuthorKeyFlagOtherThanZeroOrOneIsRefused() {
+        var e = assertThrows(dev.panavisor.confidential.LaunchMeasurementException.class, () -> SnpIdBlockEncoding.encode(block(2), 0));
+        assertTrue(e.getMessage().contains("author_key_enabled is 2"), e.getMessage());
+    }
+
+    /** The signed VERSION is passed on unchanged (rewriting it would void ID_BLOCK_SIG); the PSP judges it. */
+    @Test
+    void theVersionIsPassedOnAsSigned() {
+        SnpIdBlock b = block(0);
+        SnpIdBlock v2 = new SnpIdBlock(b.compatibilityMask(), 0, b.reserved(), b.ld(), b.familyId(), b.imageId(), 2, b.guestSvn(),
+                b.idKeyAlgorithm(), b.authorKeyAlgorithm(), b.idKeySignature(), b.idPublicKey(), b.authorKeySignature(), b.authorPublicKey());
+        assertEquals(2, ByteBuffer.wrap(SnpIdBlockEncoding.encode(v2, 0).idBlock()).order(ByteOrder.LITTLE_ENDIAN).getInt(0x50));
+    }
 }
