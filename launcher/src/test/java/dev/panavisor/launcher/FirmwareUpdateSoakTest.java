@@ -84,6 +84,9 @@ class FirmwareUpdateSoakTest {
         // is kept off the path to the new firmware), so wait until this reset is complete.
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (pc.vm().resets() < pc.guestResets() && System.nanoTime() < deadline) Thread.onSpinWait();
+        // Garbage is not a leak: collect first, so RSS reflects what is live (the test JVM's heap may
+        // otherwise grow by tens of MiB of short-lived image copies before it collects).
+        System.gc();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             long n = fds.count();
             long rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
