@@ -48,6 +48,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code pc} machine firmware boots on: QEMU's i440FX + PIIX layout (chosen over Q35
@@ -147,6 +150,11 @@ public final class PcMachine implements AutoCloseable {
     private final MeasurementLog measurementLog;
     private final PreparedFirmware hostFirmware;
     private PreparedFirmware currentFirmware;
+    /** The latest image the engine captured at staging, being prepared on {@link #stagingPreparer}. */
+    private PreparedFirmware stagedPreparation;
+    /** One worker, so a guest staging over and over keeps at most one preparation running and one queued. */
+    private final ThreadPoolExecutor stagingPreparer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+            r -> Thread.ofPlatform().daemon().name("staged-firmware-prepare").unstarted(r));
     private List<VpEntryPoint> entries;
     private FirmwareInstaller.Launched lastLaunch;
     private int pmBase = -1;
@@ -162,6 +170,8 @@ public final class PcMachine implements AutoCloseable {
         if (map.highRamBytes() > 0) ram.add(new GuestRam.Layout("ram-high", PcMemoryMap.FOUR_GIB, map.highRamBytes(), false));
         this.vm = Vm.builder(kvm).vcpus(c.cpus()).memory(ram)
                 .beforeVcpus(PcMachine::platformSetUp)
+                // A measured launch is never reset in place: every reset makes a new KVM VM, so keep one ready.
+                .spareKvmContext(c.launch().platform() != LaunchPlatform.NATIVE)
                 .tripleFaultResets(true)
                 .resetHandler(v -> reset())
                 .build();
@@ -185,12 +195,17 @@ public final class PcMachine implements AutoCloseable {
             for (FwCfgFileOption f : launch.fwCfgFiles()) fw.userFile(f);
             if (launch.linux() != null) launch.linux().addTo(fw, map.lowRamBytes());
             if (launch.vmfwupdate()) {
-                updates = FirmwareUpdateEngine.builder(vm.memory())
+                FirmwareUpdateEngine.CaptureListener captured = this::stagedImageCaptured;
+                var engine = FirmwareUpdateEngine.builder(vm.memory())
                         .platformRom(flash.getFirst().size())
                         .igvm(new IgvmImageInspector(installer.platformType(), vm.memory(), regionBase, flash.getFirst().size()))
                         .hostFirmware(host.format() == ImageFormat.IGVM ? FirmwareUpdateEngine.HostFirmware.IGVM
                                 : FirmwareUpdateEngine.HostFirmware.CLASSIC)
-                        .build();
+                        // Images the reset would have to copy, parse and hash anyway are copied when
+                        // staged and prepared while the guest goes on to its reset.
+                        .captureAtStaging(ImageFormat.IGVM, captured);
+                if (installer.measured()) engine.captureAtStaging(ImageFormat.PLATFORM_ROM, captured);
+                updates = engine.build();
                 VmLaunchUpdateFile.addTo(fw, updates);
                 VmFwUpdateFiles.addTo(fw, updates);
             } else {
@@ -439,7 +454,8 @@ public final class PcMachine implements AutoCloseable {
         // while the KVM context is rebuilt. A native ROM needs neither: it goes straight from
         // guest RAM into the firmware region below.
         PreparedFirmware staged = plan instanceof ResetPlan.InstallImage i && (i.format() == ImageFormat.IGVM || installer.measured())
-                ? PreparedFirmware.copyOf(i.format(), i.image(), imageName(i), installer) : null;
+                ? preparedForReset(i) : null;
+        discardStagedPreparation(staged);
         if (installer.measured()) {
             // A confidential guest cannot be reset in place: every launch is a new launch context.
             vm.rebuildKvmContext();
@@ -475,7 +491,47 @@ public final class PcMachine implements AutoCloseable {
     }
 
     private static String imageName(ResetPlan.InstallImage i) {
-        return String.format("guest %s image at 0x%x (0x%x bytes)", i.format(), i.gpa(), i.size());
+        return imageName(i.format(), i.gpa(), i.size());
+    }
+
+    private static String imageName(ImageFormat format, long gpa, long size) {
+        return String.format("guest %s image at 0x%x (0x%x bytes)", format, gpa, size);
+    }
+
+    /** The engine took a private copy of a staged image (a vCPU thread, in its fw-cfg write): prepare its launch now. */
+    private void stagedImageCaptured(ImageFormat format, long gpa, MemorySegment copy) {
+        PreparedFirmware p = PreparedFirmware.of(format, copy, imageName(format, gpa, copy.byteSize()));
+        PreparedFirmware replaced;
+        synchronized (this) {
+            replaced = stagedPreparation;
+            stagedPreparation = p;
+        }
+        if (replaced != null) replaced.abandon(stagingPreparer);
+        p.startPreparing(installer, stagingPreparer);
+    }
+
+    /** The image to launch at this reset: the one prepared since staging when it is that very copy, else a copy prepared now. */
+    private PreparedFirmware preparedForReset(ResetPlan.InstallImage i) {
+        PreparedFirmware ahead;
+        synchronized (this) { ahead = stagedPreparation; }
+        if (i.captured() && ahead != null && ahead.bytes() == i.image()) return ahead;
+        if (i.captured()) {
+            // Immutable already: no copy needed, only the preparation.
+            PreparedFirmware p = PreparedFirmware.of(i.format(), i.image(), imageName(i));
+            p.startPreparing(installer);
+            return p;
+        }
+        return PreparedFirmware.copyOf(i.format(), i.image(), imageName(i), installer);
+    }
+
+    /** After a reset no staged preparation is wanted but the one being launched. */
+    private void discardStagedPreparation(PreparedFirmware launching) {
+        PreparedFirmware left;
+        synchronized (this) {
+            left = stagedPreparation;
+            stagedPreparation = null;
+        }
+        if (left != null && left != launching) left.abandon(stagingPreparer);
     }
 
     private void install(long n, ResetPlan.InstallImage i, PreparedFirmware staged) {
@@ -504,6 +560,7 @@ public final class PcMachine implements AutoCloseable {
     public void close() {
         RuntimeException first = null;
         rtc.close(); // its timer thread raises IRQ 8 through the VM
+        stagingPreparer.shutdownNow();
         try { vm.close(); } catch (RuntimeException e) { first = e; }
         for (FlashUnit u : flash) {
             try { u.close(); } catch (RuntimeException e) { if (first == null) first = e; }

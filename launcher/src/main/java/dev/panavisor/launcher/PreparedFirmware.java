@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadPoolExecutor;
 
 /**
  * Firmware the machine can launch (again): an immutable private copy of the image, with the work
@@ -56,6 +57,25 @@ final class PreparedFirmware {
         Thread.ofPlatform().daemon().name("firmware-prepare").start(task);
     }
 
+    /**
+     * Queues the preparation on {@code executor} instead: for images a guest stages, which it may
+     * do again and again, so the machine bounds the work (and the copies it keeps alive) with one
+     * worker and {@link #abandon}s what a newer staging replaced.
+     */
+    void startPreparing(FirmwareInstaller installer, ThreadPoolExecutor executor) {
+        FutureTask<Prepared> task = new FutureTask<>(() -> installer.prepare(format, bytes, name));
+        work = task;
+        executor.execute(task);
+    }
+
+    /** Drops queued work nobody will wait for (a staged image replaced before the reset). */
+    void abandon(ThreadPoolExecutor executor) {
+        FutureTask<Prepared> task = work;
+        if (task == null) return;
+        task.cancel(false);
+        executor.remove(task);
+    }
+
     ImageFormat format() { return format; }
 
     MemorySegment bytes() { return bytes; }
@@ -68,6 +88,8 @@ final class PreparedFirmware {
         if (task == null) throw new IllegalStateException(name + ": not being prepared");
         try {
             return task.get();
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new IllegalStateException(name + ": its preparation was abandoned", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while preparing " + name, e);

@@ -2,8 +2,11 @@ package dev.panavisor.devices.vmfwupdate;
 
 import dev.panavisor.vmm.memory.GuestMemory;
 import dev.panavisor.vmm.memory.GuestRegion;
+import java.lang.foreign.MemorySegment;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,7 +64,24 @@ public final class FirmwareUpdateEngine {
         void stateChanged(boolean reset);
     }
 
-    private record Staged(ImageFormat format, long gpa, long size, boolean oneShot, String source) {}
+    /**
+     * Told, on the thread that staged it and outside the engine's monitor, when an image of a
+     * {@linkplain Builder#captureAtStaging captured} format has been accepted: {@code copy} is the
+     * engine's private, read-only copy, the very segment a later {@link ResetPlan.InstallImage}
+     * carries, so the machine may start preparing its launch now and recognise it at the reset.
+     */
+    @FunctionalInterface
+    public interface CaptureListener {
+        void captured(ImageFormat format, long gpa, MemorySegment copy);
+    }
+
+    /** {@code copy} is null for an image read from guest RAM at the reset; {@code deploys} is known only for a captured one. */
+    private record Staged(ImageFormat format, long gpa, long size, boolean oneShot, String source,
+                          MemorySegment copy, List<GpaRange> deploys) {
+        Staged(ImageFormat format, long gpa, long size, boolean oneShot, String source) {
+            this(format, gpa, size, oneShot, source, null, List.of());
+        }
+    }
 
     private record Checked(Verdict verdict, List<GpaRange> deploys) {
         static Checked refused(RefusalReason reason, String detail) { return new Checked(Verdict.refused(reason, detail), List.of()); }
@@ -73,6 +93,8 @@ public final class FirmwareUpdateEngine {
     private final long maxImageSize;
     private final HostFirmware hostFirmware;
     private final boolean qemuCompatible;
+    private final Set<ImageFormat> captured;
+    private final CaptureListener captureListener;
     private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
     private final RefusalLog refusals = new RefusalLog(LOG);
 
@@ -93,6 +115,8 @@ public final class FirmwareUpdateEngine {
         this.maxImageSize = b.maxImageSize;
         this.hostFirmware = b.hostFirmware;
         this.qemuCompatible = b.qemuCompatible;
+        this.captured = Collections.unmodifiableSet(EnumSet.copyOf(b.captured));
+        this.captureListener = b.captureListener;
     }
 
     public static Builder builder(GuestMemory memory) { return new Builder(memory); }
@@ -167,7 +191,9 @@ public final class FirmwareUpdateEngine {
      */
     public Verdict submit(String source, UpdateRequest request) {
         Verdict verdict;
+        Staged capturedNow = null;
         synchronized (this) {
+            Staged before = staged;
             if (lock != Lock.NONE) {
                 verdict = request.stagesNothing() ? Verdict.ACCEPTED
                         : Verdict.refused(RefusalReason.DISABLED, "the interface is disabled (" + lock + ")");
@@ -178,8 +204,16 @@ public final class FirmwareUpdateEngine {
                 lock = Lock.UNTIL_HOST_FIRMWARE;
                 LOG.info("vmfwupdate: {} disabled the interface until the host's firmware runs again", source);
             }
+            if (staged != before && staged != null && staged.copy() != null) capturedNow = staged;
         }
         if (!verdict.accepted()) refusals.refused(source, verdict);
+        if (capturedNow != null && captureListener != null) {
+            try {
+                captureListener.captured(capturedNow.format(), capturedNow.gpa(), capturedNow.copy());
+            } catch (RuntimeException e) {
+                LOG.error("vmfwupdate: the capture listener failed", e);
+            }
+        }
         notifyListeners(false);
         return verdict;
     }
@@ -212,10 +246,23 @@ public final class FirmwareUpdateEngine {
             return Verdict.refused(RefusalReason.NOT_IGVM_LAUNCH, "QEMU-compatible mode: the VM was not started from an IGVM file");
         }
         if (!opaque.accepted()) return opaque;
-        Checked checked = check(format, r.imageGpa(), r.imageSize(), r.opaqueGpa(), r.opaqueSize(), true);
-        if (!checked.verdict().accepted()) return checked.verdict();
+        Staged next;
+        if (captured.contains(format)) {
+            // Copied before it is inspected: what was checked is exactly what the reset installs,
+            // whatever the guest does with its RAM afterwards.
+            Checked inRam = check(format, r.imageGpa(), r.imageSize(), r.opaqueGpa(), r.opaqueSize(), false);
+            if (!inRam.verdict().accepted()) return inRam.verdict();
+            MemorySegment copy = capture(r.imageGpa(), r.imageSize());
+            Checked checked = inspect(format, r.imageGpa(), copy, r.opaqueGpa(), r.opaqueSize());
+            if (!checked.verdict().accepted()) return checked.verdict();
+            next = new Staged(format, r.imageGpa(), r.imageSize(), r.oneShot(), source, copy, checked.deploys());
+        } else {
+            Checked checked = check(format, r.imageGpa(), r.imageSize(), r.opaqueGpa(), r.opaqueSize(), true);
+            if (!checked.verdict().accepted()) return checked.verdict();
+            next = new Staged(format, r.imageGpa(), r.imageSize(), r.oneShot(), source);
+        }
         setOpaque(r);
-        staged = new Staged(format, r.imageGpa(), r.imageSize(), r.oneShot(), source);
+        staged = next;
         restoreHostPending = false;
         LOG.info("vmfwupdate: {} staged a {} image {} ({}) for the next reset", source, format,
                 new GpaRange(r.imageGpa(), r.imageSize()), r.oneShot() ? "one reset, then the host's firmware" : "permanent");
@@ -298,10 +345,14 @@ public final class FirmwareUpdateEngine {
         synchronized (this) {
             ResetPlan.InstallImage install = null;
             if (!restoreHostPending && staged != null) {
-                Checked checked = check(staged.format(), staged.gpa(), staged.size(), opaqueGpa, opaqueSize, true);
+                // A captured copy cannot have changed, but the opaque region may have since.
+                Checked checked = staged.copy() != null
+                        ? checkDeployment(staged.deploys(), new GpaRange(staged.gpa(), staged.size()), opaqueGpa, opaqueSize)
+                        : check(staged.format(), staged.gpa(), staged.size(), opaqueGpa, opaqueSize, true);
                 if (checked.verdict().accepted()) {
-                    install = new ResetPlan.InstallImage(staged.format(), staged.gpa(), memory.slice(staged.gpa(), staged.size()),
-                            checked.deploys(), staged.oneShot());
+                    MemorySegment image = staged.copy() != null ? staged.copy() : memory.slice(staged.gpa(), staged.size());
+                    install = new ResetPlan.InstallImage(staged.format(), staged.gpa(), image, checked.deploys(), staged.oneShot(),
+                            staged.copy() != null);
                 } else {
                     refusal = checked.verdict();
                     refusedSource = staged.source() + " at reset";
@@ -366,11 +417,25 @@ public final class FirmwareUpdateEngine {
             return Checked.refused(RefusalReason.IMAGE_NOT_IN_RAM, String.format("image [0x%x, +0x%x) is not inside one writable region of guest RAM", gpa, size));
         }
         if (!inspect) return new Checked(Verdict.ACCEPTED, List.of());
+        return inspect(format, gpa, region.host().asSlice(gpa - region.gpa(), size).asReadOnly(), opaqueAt, opaqueLength);
+    }
+
+    /** A private read-only copy of {@code [gpa, +size)}, which {@link #check} found in one writable RAM region. */
+    private MemorySegment capture(long gpa, long size) {
+        // On the heap, so that a guest staging large images over and over makes garbage the
+        // collector sees, not off-heap memory that waits for it. The size limit keeps it an array.
+        MemorySegment copy = MemorySegment.ofArray(new byte[Math.toIntExact(size)]);
+        MemorySegment.copy(memory.slice(gpa, size), 0, copy, 0, size);
+        return copy.asReadOnly();
+    }
+
+    private Checked inspect(ImageFormat format, long gpa, MemorySegment bytes, long opaqueAt, long opaqueLength) {
+        long size = bytes.byteSize();
         StagedImageInspector inspector = inspectors.get(format);
         if (inspector == null) return Checked.refused(RefusalReason.FORMAT_NOT_OFFERED, "this machine cannot install " + format);
         StagedImageInspector.Inspection inspection;
         try {
-            inspection = inspector.inspect(format, gpa, region.host().asSlice(gpa - region.gpa(), size).asReadOnly());
+            inspection = inspector.inspect(format, gpa, bytes);
         } catch (RuntimeException e) {
             inspection = StagedImageInspector.refused("the inspector failed: " + e);
         }
@@ -412,6 +477,8 @@ public final class FirmwareUpdateEngine {
         private long maxImageSize = DEFAULT_MAX_IMAGE_SIZE;
         private HostFirmware hostFirmware = HostFirmware.CLASSIC;
         private boolean qemuCompatible;
+        private final Set<ImageFormat> captured = EnumSet.noneOf(ImageFormat.class);
+        private CaptureListener captureListener;
 
         private Builder(GuestMemory memory) {
             this.memory = Objects.requireNonNull(memory, "memory");
@@ -453,7 +520,26 @@ public final class FirmwareUpdateEngine {
             return this;
         }
 
+        /**
+         * Images of {@code format} staged through {@link #submit} (QEMU's {@code etc/vmlaunchupdate}
+         * copies the image at the write too) are copied out of guest RAM when the guest stages them,
+         * inspected in that copy and installed from it: the reset does not read guest RAM again, and
+         * {@code listener} may prepare the launch meanwhile. For images a reset must parse, hash or
+         * measure anyway; a native ROM is better copied once, at the reset, straight into the
+         * firmware region. The v6 {@code fw-blob} always reads guest RAM at the reset (its proposal
+         * validates the contents then).
+         */
+        public Builder captureAtStaging(ImageFormat format, CaptureListener listener) {
+            captured.add(Objects.requireNonNull(format));
+            if (captureListener != null && captureListener != listener) throw new IllegalStateException("one capture listener per engine");
+            captureListener = Objects.requireNonNull(listener);
+            return this;
+        }
+
         public FirmwareUpdateEngine build() {
+            if (!captured.isEmpty() && maxImageSize > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("captured images must fit a Java array: the size limit is at most 2 GiB");
+            }
             return new FirmwareUpdateEngine(this);
         }
     }

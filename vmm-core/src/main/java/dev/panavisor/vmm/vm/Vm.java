@@ -62,6 +62,9 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private long rebuilds;
     /** The context a rebuild replaced, closed by the controller right after the vCPUs restart. */
     private KvmContext retired;
+    /** Made ahead for the next rebuild ({@link Builder#spareKvmContext}) by the controller; taken by a rebuild or by close. */
+    private final AtomicReference<KvmContext> spare = new AtomicReference<>();
+    private final boolean keepSpare;
     private final AtomicReference<VmState> state = new AtomicReference<>(VmState.CREATED);
     private final MpscUnboundedArrayQueue<Event> events = new MpscUnboundedArrayQueue<>(16);
     private final ResetHandler resetHandler;
@@ -82,6 +85,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         this.vcpuCount = b.vcpus;
         this.resetHandler = b.resetHandler;
         this.tripleFaultResets = b.tripleFaultResets;
+        this.keepSpare = b.spareKvmContext;
         GuestRam[] made = new GuestRam[1];
         try {
             this.context = KvmContext.create(kvm, vmType, beforeVcpus,
@@ -175,16 +179,25 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
      * KVM fds. The new vCPUs start in KVM's initial state; the handler loads CPUID and registers,
      * and the VM starts their threads when the handler returns. If the new VM cannot be made the
      * old one is kept and the exception propagates.
+     *
+     * <p>With {@link Builder#spareKvmContext} the new VM was made ahead of time (after the
+     * previous launch), and only the ROM windows move here.
      */
     public void rebuildKvmContext() {
         if (state.get() != VmState.RESETTING || Thread.currentThread() != controller) {
             throw new IllegalStateException("the KVM context can only be rebuilt by the reset handler, not in state " + state.get());
         }
         KvmContext old = context;
-        KvmContext fresh = KvmContext.create(kvm, vmType, beforeVcpus, fd -> {
-            ram.registerIn(fd);
-            for (RomSlot r : romSlots) r.moveTo(fd);
-        }, vcpuCount, pio, mmio, this, v -> fallbackFor(v, ram));
+        KvmContext ready = spare.getAndSet(null);
+        KvmContext fresh = ready != null ? ready : newContext();
+        try {
+            // ROM windows change mode while the guest runs, so they move now, not when the spare was made.
+            for (RomSlot r : romSlots) r.moveTo(fresh.fd());
+        } catch (RuntimeException e) {
+            for (RomSlot r : romSlots) r.moveTo(old.fd());
+            try { fresh.close(); } catch (RuntimeException s) { e.addSuppressed(s); }
+            throw e;
+        }
         stopThreads(old.vcpus());
         context = fresh;
         rebuilds++;
@@ -192,6 +205,27 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         // context is closed once the new vCPUs run (see reset), off the path to the new firmware.
         retired = old;
         LOG.info("KVM VM context rebuilt ({} vCPUs); guest RAM kept in place", vcpuCount);
+    }
+
+    /** A fresh KVM VM with the VM-wide set-up, guest RAM registered (not copied) and new vCPUs; no ROM windows. */
+    private KvmContext newContext() {
+        return KvmContext.create(kvm, vmType, beforeVcpus, ram::registerIn, vcpuCount, pio, mmio, this, v -> fallbackFor(v, ram));
+    }
+
+    /**
+     * Makes the next rebuild's KVM VM now, on the controller thread while the guest runs: creating
+     * a VM with its irqchip, PIT, memslots and vCPUs is most of a relaunch's time here (6-12 ms).
+     * A failure only costs that time later: the rebuild then makes the VM itself.
+     */
+    private void prepareSpare() {
+        if (!keepSpare || spare.get() != null || state.get() == VmState.STOPPED) return;
+        try {
+            spare.set(newContext());
+            // A close that ran meanwhile may have missed it.
+            if (state.get() == VmState.STOPPED) closeSpare();
+        } catch (RuntimeException e) {
+            LOG.warn("could not make the next KVM VM ahead of time ({}); the next reset will make it", e.getMessage());
+        }
     }
 
     private void transition(VmState to) {
@@ -216,6 +250,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     public VmExit runUntilExit() {
         controller = Thread.currentThread();
         try {
+            prepareSpare();
             while (true) {
                 Event e = events.poll();
                 if (e == null) {
@@ -260,8 +295,33 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
             if (v.state() == Vcpu.State.NEW) v.start("vcpu" + v.id());
             else v.post(VcpuCommand.RESUME);
         }
-        closeRetiredContext();
+        // The next KVM VM is made while the replaced one is destroyed (both take milliseconds in
+        // the kernel); the reset counts as done once both are.
+        Thread maker = keepSpare ? Thread.ofPlatform().daemon().name("kvm-spare-vm").start(this::prepareSpare) : null;
+        try {
+            closeRetiredContext();
+        } finally {
+            if (maker != null) joinUninterruptibly(maker);
+        }
         resets++;
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    private void closeSpare() {
+        KvmContext unused = spare.getAndSet(null);
+        if (unused != null) unused.close();
     }
 
     private void closeRetiredContext() {
@@ -384,6 +444,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         }
         RuntimeException first = null;
         try { closeRetiredContext(); } catch (RuntimeException e) { first = e; }
+        try { closeSpare(); } catch (RuntimeException e) { if (first == null) first = e; }
         try { context.close(); } catch (RuntimeException e) { if (first == null) first = e; }
         try { ram.close(); } catch (RuntimeException e) { if (first == null) first = e; }
         if (first != null) throw first;
@@ -399,6 +460,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         private ResetHandler resetHandler;
         private boolean tripleFaultResets;
         private boolean instructionFallback = true;
+        private boolean spareKvmContext;
 
         private Builder(Kvm kvm) { this.kvm = Objects.requireNonNull(kvm); }
 
@@ -419,6 +481,12 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
          * docs/instruction-fallback.md). Off, such an instruction stops the VM with a report.
          */
         public Builder instructionFallback(boolean on) { this.instructionFallback = on; return this; }
+        /**
+         * For machines that {@linkplain Vm#rebuildKvmContext() rebuild} the KVM VM at every reset (a
+         * confidential launch is never reset in place): keep the next KVM VM made ahead of time, so a
+         * reset does not wait for it. Costs one idle KVM VM (its fds; guest RAM is shared, not copied).
+         */
+        public Builder spareKvmContext(boolean on) { this.spareKvmContext = on; return this; }
         public Vm build() { return new Vm(this); }
     }
 }

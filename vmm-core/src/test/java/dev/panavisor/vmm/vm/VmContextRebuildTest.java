@@ -7,6 +7,8 @@ import dev.panavisor.vmm.boot.RealModeEntry;
 import dev.panavisor.vmm.bus.BusDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,8 +36,10 @@ class VmContextRebuildTest {
     static final byte[] COUNT_IN_RAM_THEN_RESET = TinyGuests.bytes(0xa1, 0x00, 0x01, 0x40, 0xa3, 0x00, 0x01,
             0xba, 0x00, 0x06, 0xee, 0x42, 0xee, 0xeb, 0xfe);
 
-    @Test
-    void eachResetRunsOnAFreshKvmVmWithTheSameRamAndDevicesAndNoFdsLeak() throws IOException {
+    /** With a spare, every rebuild takes the KVM VM made ahead after the previous reset; without, it makes one. */
+    @ParameterizedTest(name = "spare KVM VM: {0}")
+    @ValueSource(booleans = {false, true})
+    void eachResetRunsOnAFreshKvmVmWithTheSameRamAndDevicesAndNoFdsLeak(boolean spare) throws IOException {
         int cycles = 120;
         List<Long> counts = new CopyOnWriteArrayList<>();
         List<Long> fdsAtReset = new ArrayList<>();
@@ -44,6 +48,7 @@ class VmContextRebuildTest {
             Vm[] holder = new Vm[1];
             Vm vm = Vm.builder(kvm).vcpus(2)
                     .memory(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false)))
+                    .spareKvmContext(spare)
                     .resetHandler(v -> {
                         fds.add(v.fd());
                         v.rebuildKvmContext();
@@ -137,6 +142,44 @@ class VmContextRebuildTest {
                 assertTrue(vm.kvmContextRebuilds() >= cycles - 1, "rebuilds " + vm.kvmContextRebuilds());
                 assertTrue(raised[0] > cycles, "the device thread raised " + raised[0] + " interrupts");
             }
+        }
+    }
+
+    /** The spare KVM VM is the VM's to close: after close, the process has the fds it had before. */
+    @Test
+    void closingAVmClosesItsSpareKvmVmToo() throws Exception {
+        try (Kvm kvm = Kvm.open()) {
+            long before = openFds();
+            int[] resets = new int[1];
+            Vm[] holder = new Vm[1];
+            Vm vm = Vm.builder(kvm).vcpus(2)
+                    .memory(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false)))
+                    .spareKvmContext(true)
+                    .resetHandler(v -> {
+                        v.rebuildKvmContext();
+                        enter(v);
+                    })
+                    .build();
+            holder[0] = vm;
+            vm.memory().write(TinyGuests.LOAD, COUNT_IN_RAM_THEN_RESET);
+            vm.memory().write(0x20000, TinyGuests.HALT);
+            enter(vm);
+            vm.pio().register(0x600, 1, new BusDevice() {
+                @Override public long read(long offset, int size) { return 0; }
+                @Override public void write(long offset, int size, long value) {
+                    if (++resets[0] == 5) holder[0].requestExit(VmExit.of(VmExit.Reason.POWER_OFF));
+                }
+            }, "count");
+            vm.pio().register(0x601, 1, new BusDevice() {
+                @Override public long read(long offset, int size) { return 0; }
+                @Override public void write(long offset, int size, long value) { holder[0].requestReset("test guest"); }
+            }, "reset");
+            vm.start();
+            assertEquals(VmExit.Reason.POWER_OFF, vm.runUntilExit().reason());
+            long live = openFds();
+            assertTrue(live >= before + 2 * 3, "a live VM with a spare holds two VM fds and four vCPU fds at least: " + before + " -> " + live);
+            vm.close();
+            assertEquals(before, openFds(), "fds left open after close");
         }
     }
 
