@@ -62,7 +62,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private long rebuilds;
     /** The context a rebuild replaced, closed by the controller right after the vCPUs restart. */
     private KvmContext retired;
-    /** Made ahead for the next rebuild ({@link Builder#spareKvmContext}) by the controller; taken by a rebuild or by close. */
+    /** Made ahead for the next rebuild ({@link Builder#spareKvmContext}); taken by a rebuild or by close. */
     private final AtomicReference<KvmContext> spare = new AtomicReference<>();
     private final boolean keepSpare;
     private final AtomicReference<VmState> state = new AtomicReference<>(VmState.CREATED);
@@ -213,7 +213,8 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     }
 
     /**
-     * Makes the next rebuild's KVM VM now, on the controller thread while the guest runs: creating
+     * Makes the next rebuild's KVM VM now, while the guest runs (at the first run on the
+     * controller, after each reset on a helper thread beside the old VM's close): creating
      * a VM with its irqchip, PIT, memslots and vCPUs is most of a relaunch's time here (6-12 ms).
      * A failure only costs that time later: the rebuild then makes the VM itself.
      */
