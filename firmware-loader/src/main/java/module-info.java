@@ -5,4 +5,5 @@ module dev.panavisor.firmware {
     exports dev.panavisor.firmware.wrap;
     exports dev.panavisor.firmware.linux;
     exports dev.panavisor.firmware.cpio;
+    exports dev.panavisor.firmware.varstore;
 }
