@@ -78,23 +78,41 @@ results="$work/results.jsonl"
 : > "$results"
 mkdir -p "$work/logs"
 
-run_one() {  # label cpus index command...
-  local label=$1 cpus=$2 i=$3
-  shift 3
+timed() {  # kind(minimal|debian) label cpus index command...: one timed run, one JSON line
+  local kind=$1 label=$2 cpus=$3 i=$4 marks
+  shift 4
+  if [ "$kind" = debian ]; then
+    marks=(--mark "banner=Linux version" --stop-at banner)  # stopped at the banner
+  else
+    marks=(--mark "banner=Linux version" --mark "init=PANAVISOR-INIT-OK")
+  fi
   python3 scripts/bench/serial_timing.py --label "$label" --timeout "$timeout_s" \
-    --log "$work/logs/$label-$cpus-$i.log" \
-    --mark "banner=Linux version" --mark "init=PANAVISOR-INIT-OK" -- "$@" \
-    | python3 -c 'import json,sys; r=json.load(sys.stdin); r["cpus"]=int(sys.argv[1]); r["kernel"]="minimal"; print(json.dumps(r))' "$cpus" \
+    --log "$work/logs/$kind-$label-$cpus-$i.log" "${marks[@]}" -- "$@" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin); r["cpus"]=int(sys.argv[1]); r["kernel"]=sys.argv[2]; print(json.dumps(r))' "$cpus" "$kind" \
     | tee -a "$results" >&2
 }
 
-run_debian() {  # label cpus index command...: stopped at the banner
-  local label=$1 cpus=$2 i=$3
-  shift 3
-  python3 scripts/bench/serial_timing.py --label "$label" --timeout "$timeout_s" \
-    --log "$work/logs/debian-$label-$cpus-$i.log" --mark "banner=Linux version" --stop-at banner -- "$@" \
-    | python3 -c 'import json,sys; r=json.load(sys.stdin); r["cpus"]=int(sys.argv[1]); r["kernel"]="debian"; print(json.dumps(r))' "$cpus" \
-    | tee -a "$results" >&2
+alternate() {  # kind cpus kernel cmdline [initrd]: $runs runs of each VMM, alternating which goes first
+  local kind=$1 cpus=$2 k=$3 line=$4 initrd=${5:-} i vmm
+  local qemu_initrd=() our_initrd=()
+  [ -n "$initrd" ] && qemu_initrd=(-initrd "$initrd") && our_initrd=(--initrd "$initrd")
+  for i in $(seq 1 "$runs"); do
+    # Alternate which VMM goes first so drift on a shared host hits both alike.
+    local order=(qemu panavisor)
+    [ $((i % 2)) -eq 0 ] && order=(panavisor qemu)
+    for vmm in "${order[@]}"; do
+      case "$vmm" in
+        qemu)
+          timed "$kind" qemu "$cpus" "$i" qemu-system-x86_64 -M microvm -enable-kvm \
+            -cpu host,-kvm-pv-ipi,-kvm-pv-sched-yield -smp "$cpus" -m "$memory" \
+            -kernel "$k" "${qemu_initrd[@]}" -append "$line" -nographic -no-reboot -device i8042 ;;
+        panavisor)
+          $panavisor_ok || continue
+          timed "$kind" panavisor "$cpus" "$i" ./panavisor run --kernel "$k" "${our_initrd[@]}" \
+            --cmdline "$line" --memory "$memory" --cpus "$cpus" ;;
+      esac
+    done
+  done
 }
 
 # One untimed run of each VMM first: page cache warm for both, and ./panavisor's class-data
@@ -115,25 +133,7 @@ fi
 for cpus in $cpus_list; do
   variant=up
   [ "$cpus" -gt 1 ] && variant=smp
-  k="${kernel[$variant]}/$image"
-  for i in $(seq 1 "$runs"); do
-    # Alternate which VMM goes first so drift on a shared host hits both alike.
-    order=(qemu panavisor)
-    [ $((i % 2)) -eq 0 ] && order=(panavisor qemu)
-    for vmm in "${order[@]}"; do
-      case "$vmm" in
-        qemu)
-          run_one qemu "$cpus" "$i" qemu-system-x86_64 -M microvm -enable-kvm \
-            -cpu host,-kvm-pv-ipi,-kvm-pv-sched-yield -smp "$cpus" -m "$memory" \
-            -kernel "$k" -initrd "$work/initramfs.cpio" -append "$cmdline" \
-            -nographic -no-reboot -device i8042 ;;
-        panavisor)
-          $panavisor_ok || continue
-          run_one panavisor "$cpus" "$i" ./panavisor run --kernel "$k" --initrd "$work/initramfs.cpio" \
-            --cmdline "$cmdline" --memory "$memory" --cpus "$cpus" ;;
-      esac
-    done
-  done
+  alternate minimal "$cpus" "${kernel[$variant]}/$image" "$cmdline" "$work/initramfs.cpio"
 done
 
 # Debian's cloud kernel (unmodified) as vmlinux through PVH, to its banner. earlyprintk prints the
@@ -151,22 +151,7 @@ if $debian; then
 fi
 if $debian; then
   for cpus in $cpus_list; do
-    for i in $(seq 1 "$runs"); do
-      order=(qemu panavisor)
-      [ $((i % 2)) -eq 0 ] && order=(panavisor qemu)
-      for vmm in "${order[@]}"; do
-        case "$vmm" in
-          qemu)
-            run_debian qemu "$cpus" "$i" qemu-system-x86_64 -M microvm -enable-kvm \
-              -cpu host,-kvm-pv-ipi,-kvm-pv-sched-yield -smp "$cpus" -m "$memory" \
-              -kernel "$work/debian-vmlinux" -append "$debian_cmdline" -nographic -no-reboot -device i8042 ;;
-          panavisor)
-            $panavisor_ok || continue
-            run_debian panavisor "$cpus" "$i" ./panavisor run --kernel "$work/debian-vmlinux" \
-              --cmdline "$debian_cmdline" --memory "$memory" --cpus "$cpus" ;;
-        esac
-      done
-    done
+    alternate debian "$cpus" "$work/debian-vmlinux" "$debian_cmdline"
   done
 fi
 

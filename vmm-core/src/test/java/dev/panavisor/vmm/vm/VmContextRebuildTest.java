@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,7 +46,6 @@ class VmContextRebuildTest {
         List<Long> fdsAtReset = new ArrayList<>();
         List<VmFd> fds = new ArrayList<>();
         try (Kvm kvm = Kvm.open()) {
-            Vm[] holder = new Vm[1];
             Vm vm = Vm.builder(kvm).vcpus(2)
                     .memory(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false)))
                     .spareKvmContext(spare)
@@ -56,23 +56,11 @@ class VmContextRebuildTest {
                         try { fdsAtReset.add(openFds()); } catch (IOException e) { throw new RuntimeException(e); }
                     })
                     .build();
-            holder[0] = vm;
             try (vm) {
-                vm.memory().write(TinyGuests.LOAD, COUNT_IN_RAM_THEN_RESET);
-                // Only vCPU 0 runs the guest; vCPU 1 halts, so a leaked or stale vCPU would show up.
-                vm.memory().write(0x20000, TinyGuests.HALT);
-                enter(vm);
-                vm.pio().register(0x600, 1, new BusDevice() {
-                    @Override public long read(long offset, int size) { return 0; }
-                    @Override public void write(long offset, int size, long value) {
-                        counts.add(value);
-                        if (counts.size() == cycles) holder[0].requestExit(VmExit.of(VmExit.Reason.POWER_OFF));
-                    }
-                }, "count");
-                vm.pio().register(0x601, 1, new BusDevice() {
-                    @Override public long read(long offset, int size) { return 0; }
-                    @Override public void write(long offset, int size, long value) { holder[0].requestReset("test guest"); }
-                }, "reset");
+                installCountingGuest(vm, value -> {
+                    counts.add(value);
+                    if (counts.size() == cycles) vm.requestExit(VmExit.of(VmExit.Reason.POWER_OFF));
+                });
                 vm.start();
                 VmExit exit = vm.runUntilExit();
                 assertEquals(VmExit.Reason.POWER_OFF, exit.reason(), exit.detail());
@@ -96,7 +84,6 @@ class VmContextRebuildTest {
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         long[] raised = new long[1];
         try (Kvm kvm = Kvm.open()) {
-            Vm[] holder = new Vm[1];
             Vm vm = Vm.builder(kvm).vcpus(2)
                     .memory(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false)))
                     .beforeVcpus(VmFd::createIrqchip)
@@ -105,22 +92,11 @@ class VmContextRebuildTest {
                         enter(v);
                     })
                     .build();
-            holder[0] = vm;
             try (vm) {
-                vm.memory().write(TinyGuests.LOAD, COUNT_IN_RAM_THEN_RESET);
-                vm.memory().write(0x20000, TinyGuests.HALT);
-                enter(vm);
-                vm.pio().register(0x600, 1, new BusDevice() {
-                    @Override public long read(long offset, int size) { return 0; }
-                    @Override public void write(long offset, int size, long value) {
-                        counts.add(value);
-                        if (counts.size() == cycles) holder[0].requestExit(VmExit.of(VmExit.Reason.POWER_OFF));
-                    }
-                }, "count");
-                vm.pio().register(0x601, 1, new BusDevice() {
-                    @Override public long read(long offset, int size) { return 0; }
-                    @Override public void write(long offset, int size, long value) { holder[0].requestReset("test guest"); }
-                }, "reset");
+                installCountingGuest(vm, value -> {
+                    counts.add(value);
+                    if (counts.size() == cycles) vm.requestExit(VmExit.of(VmExit.Reason.POWER_OFF));
+                });
                 Thread device = Thread.ofPlatform().daemon().start(() -> {
                     boolean level = false;
                     while (!Thread.currentThread().isInterrupted()) {
@@ -151,7 +127,6 @@ class VmContextRebuildTest {
         try (Kvm kvm = Kvm.open()) {
             long before = openFds();
             int[] resets = new int[1];
-            Vm[] holder = new Vm[1];
             Vm vm = Vm.builder(kvm).vcpus(2)
                     .memory(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false)))
                     .spareKvmContext(true)
@@ -160,20 +135,9 @@ class VmContextRebuildTest {
                         enter(v);
                     })
                     .build();
-            holder[0] = vm;
-            vm.memory().write(TinyGuests.LOAD, COUNT_IN_RAM_THEN_RESET);
-            vm.memory().write(0x20000, TinyGuests.HALT);
-            enter(vm);
-            vm.pio().register(0x600, 1, new BusDevice() {
-                @Override public long read(long offset, int size) { return 0; }
-                @Override public void write(long offset, int size, long value) {
-                    if (++resets[0] == 5) holder[0].requestExit(VmExit.of(VmExit.Reason.POWER_OFF));
-                }
-            }, "count");
-            vm.pio().register(0x601, 1, new BusDevice() {
-                @Override public long read(long offset, int size) { return 0; }
-                @Override public void write(long offset, int size, long value) { holder[0].requestReset("test guest"); }
-            }, "reset");
+            installCountingGuest(vm, value -> {
+                if (++resets[0] == 5) vm.requestExit(VmExit.of(VmExit.Reason.POWER_OFF));
+            });
             vm.start();
             assertEquals(VmExit.Reason.POWER_OFF, vm.runUntilExit().reason());
             long live = openFds();
@@ -188,6 +152,26 @@ class VmContextRebuildTest {
         try (Kvm kvm = Kvm.open(); Vm vm = TinyGuests.boot(kvm, TinyGuests.HALT, 1)) {
             assertThrows(IllegalStateException.class, vm::rebuildKvmContext);
         }
+    }
+
+    /**
+     * Loads {@link #COUNT_IN_RAM_THEN_RESET} for vCPU 0 (vCPU 1 halts, so a leaked or stale vCPU
+     * would show up) and wires its ports: 0x600 hands each count to {@code onCount}, 0x601 asks
+     * for a reset.
+     */
+    private static void installCountingGuest(Vm vm, LongConsumer onCount) {
+        vm.memory().write(TinyGuests.LOAD, COUNT_IN_RAM_THEN_RESET);
+        vm.memory().write(0x20000, TinyGuests.HALT);
+        enter(vm);
+        vm.pio().register(0x600, 1, writeOnlyPort(onCount), "count");
+        vm.pio().register(0x601, 1, writeOnlyPort(value -> vm.requestReset("test guest")), "reset");
+    }
+
+    private static BusDevice writeOnlyPort(LongConsumer onWrite) {
+        return new BusDevice() {
+            @Override public long read(long offset, int size) { return 0; }
+            @Override public void write(long offset, int size, long value) { onWrite.accept(value); }
+        };
     }
 
     private static void enter(Vm vm) {
