@@ -102,9 +102,11 @@ final class FirmwareInstaller {
         PageContentDigests digests = null;
         if (measured() && file != null) {
             digests = new PageContentDigests(file.image());
+            List<MemorySegment> pages = new ArrayList<>();
             for (PageData p : file.headers(PageData.class)) {
-                file.pageContents(p).filter(c -> c.byteSize() == LaunchContext.PAGE_SIZE).ifPresent(digests::add);
+                file.pageContents(p).filter(c -> c.byteSize() == LaunchContext.PAGE_SIZE).ifPresent(pages::add);
             }
+            digests.addAll(pages);
         }
         return new PreparedFirmware.Prepared(sha, file, digests);
     }

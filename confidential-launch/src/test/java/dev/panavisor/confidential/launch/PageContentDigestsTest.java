@@ -64,4 +64,19 @@ class PageContentDigestsTest {
         assertNull(pre.find(image(2, 3).asSlice(0, 4096)), "equal bytes in another array are not the snapshot");
         assertThrows(IllegalArgumentException.class, () -> pre.add(image(2, 3).asSlice(0, 4096)));
     }
+
+    @Test
+    void addingPagesTogetherInParallelGivesEachPageItsOwnDigest() {
+        // Enough pages for every chunk of every pool thread; compared page by page with add().
+        MemorySegment image = image(300, 4);
+        java.util.List<MemorySegment> pages = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) pages.add(image.asSlice(100 + i * 4096L, 4096));
+        PageContentDigests together = new PageContentDigests(image);
+        together.addAll(pages);
+        PageContentDigests oneByOne = new PageContentDigests(image);
+        pages.forEach(oneByOne::add);
+        assertEquals(300, together.size());
+        for (MemorySegment p : pages) assertArrayEquals(oneByOne.find(p), together.find(p), "page at " + p.address());
+        assertThrows(IllegalArgumentException.class, () -> together.addAll(java.util.List.of(image(1, 5).asSlice(0, 4096))));
+    }
 }
