@@ -1,0 +1,418 @@
+package dev.panavisor.vmm.vcpu.fallback;
+
+import java.math.BigInteger;
+
+/**
+ * A soft-float core for x87 arithmetic in double extended precision: the results and FSW bits
+ * of the masked responses (SDM vol. 1, 4.9 and 8.5) under the control word's rounding control
+ * (RC, bits 11:10) and precision control (PC, bits 9:8; SDM vol. 1, 8.1.5.2).
+ *
+ * <p>Every operation is computed exactly (or, for quotients and square roots, with a sticky
+ * bit) as a {@link BigInteger} times a power of two, then rounded once. The fallback path is
+ * not hot; clarity wins over speed.
+ *
+ * <p>Conventions of the returned flags: IE, DE, ZE, OE, UE, PE in bits 5:0 and C1 (bit 9) set
+ * when an inexact result was rounded up in magnitude (SDM vol. 1, 8.1.3.1); C1 is clear in
+ * every other case. Underflow follows the masked rule: UE only when the result is tiny (its
+ * exponent, rounded to the precision with an unbounded exponent range, is below the format's
+ * minimum: tininess after rounding) and inexact; with UM clear UE is reported for every tiny
+ * result. The values are always the masked responses: an executor must check the masks and
+ * raise the exception itself (#MF) instead of writing them when an unmasked bit is set.
+ */
+final class X87Arithmetic {
+    private X87Arithmetic() {}
+
+    static final int IE = 1, DE = 2, ZE = 4, OE = 8, UE = 16, PE = 32, C1 = 1 << 9;
+    static final int RC_NEAREST = 0, RC_DOWN = 1, RC_UP = 2, RC_ZERO = 3;
+    /** Unbiased exponent range of double extended precision (normal numbers). */
+    static final int EXTENDED_EMIN = 1 - ExtendedReal.BIAS, EXTENDED_EMAX = ExtendedReal.BIAS;
+
+    static int roundingControl(int fcw) { return (fcw >>> 10) & 3; }
+
+    /** Significand bits under PC (SDM vol. 1, 8.1.5.2, table 8-2): 00 single 24, 10 double 53, 11 extended 64. */
+    static int precision(int fcw) {
+        return switch ((fcw >>> 8) & 3) {
+            case 0 -> 24;
+            case 2 -> 53;
+            default -> 64; // 01 is reserved; this core treats it as extended
+        };
+    }
+
+    // ---- exact values --------------------------------------------------------------------
+
+    /** The significand as an unsigned integer. */
+    private static BigInteger magnitude(long significand) {
+        BigInteger m = BigInteger.valueOf(significand & Long.MAX_VALUE);
+        return significand < 0 ? m.setBit(63) : m;
+    }
+
+    /** The power of two of the significand's bit 0 for a finite value: value = significand * 2^scale. */
+    private static int scaleOf(ExtendedReal x) {
+        int e = x.exponent() == 0 ? 1 : x.exponent(); // denormals and pseudo-denormals use the minimum exponent
+        return e - ExtendedReal.BIAS - 63;
+    }
+
+    private static boolean denormalOperand(ExtendedReal x) { return x.isDenormal() || x.isPseudoDenormal(); }
+
+    private static int denormalFlags(ExtendedReal a, ExtendedReal b) {
+        return denormalOperand(a) || denormalOperand(b) ? DE : 0;
+    }
+
+    // ---- rounding -------------------------------------------------------------------------
+
+    /** A rounded finite value, kept * 2^quantum (kept has at most the format's precision), and the flags raised. */
+    private record Rounded(boolean negative, BigInteger kept, int quantum, int flags, boolean overflow) {}
+
+    private record Cut(BigInteger kept, boolean inexact, boolean up) {}
+
+    /** Rounds m * 2^scale (plus a sticky non-zero tail when {@code sticky}) to a multiple of 2^quantum. */
+    private static Cut cut(BigInteger m, int scale, boolean sticky, int quantum, boolean negative, int rc) {
+        int shift = quantum - scale;
+        BigInteger kept;
+        boolean half, rest;
+        if (shift <= 0) {
+            kept = m.shiftLeft(-shift);
+            half = false;
+            rest = sticky;
+        } else {
+            kept = m.shiftRight(shift);
+            half = m.testBit(shift - 1);
+            int low = m.getLowestSetBit();
+            rest = sticky || (low >= 0 && low < shift - 1);
+        }
+        boolean inexact = half || rest;
+        boolean up = switch (rc) {
+            case RC_NEAREST -> half && (rest || kept.testBit(0));
+            case RC_DOWN -> inexact && negative;
+            case RC_UP -> inexact && !negative;
+            default -> false;
+        };
+        return new Cut(up ? kept.add(BigInteger.ONE) : kept, inexact, up);
+    }
+
+    /**
+     * Rounds the non-zero m * 2^scale (sticky: plus a tail below m's bit 0) to {@code p} bits in
+     * a format whose normal numbers have unbiased exponents emin..emax, denormalising below emin
+     * (SDM vol. 1, 4.8.3.3 and 4.9.1.5).
+     */
+    private static Rounded round(boolean negative, BigInteger m, int scale, boolean sticky, int p, int emin, int emax, int fcw) {
+        int rc = roundingControl(fcw);
+        int lead = scale + m.bitLength() - 1;
+        boolean tiny = false;
+        if (lead < emin - 1) {
+            tiny = true;
+        } else if (lead == emin - 1) {
+            // Tininess after rounding: tiny unless rounding to p bits with an unbounded exponent reaches 2^emin.
+            tiny = cut(m, scale, sticky, lead - (p - 1), negative, rc).kept.bitLength() <= p;
+        }
+        int quantum = Math.max(lead, emin) - (p - 1);
+        Cut c = cut(m, scale, sticky, quantum, negative, rc);
+        BigInteger kept = c.kept;
+        if (kept.bitLength() > p) { // carried into a new leading bit: kept is 2^p
+            kept = kept.shiftRight(1);
+            quantum++;
+        }
+        int flags = c.inexact ? PE | (c.up ? C1 : 0) : 0;
+        if (tiny && (c.inexact || (fcw & UE) == 0)) flags |= UE;
+        boolean overflow = kept.signum() != 0 && quantum + kept.bitLength() - 1 > emax;
+        if (overflow) {
+            // Masked overflow (SDM vol. 1, 4.9.1.4, table 4-10): infinity or the largest finite number by RC.
+            boolean toInfinity = switch (roundingControl(fcw)) {
+                case RC_NEAREST -> true;
+                case RC_DOWN -> negative;
+                case RC_UP -> !negative;
+                default -> false;
+            };
+            flags = OE | PE | (toInfinity ? C1 : 0);
+            if (toInfinity) return new Rounded(negative, null, 0, flags, true);
+            return new Rounded(negative, BigInteger.ONE.shiftLeft(p).subtract(BigInteger.ONE), emax - (p - 1), flags, true);
+        }
+        return new Rounded(negative, kept, quantum, flags, false);
+    }
+
+    /** Packs a rounded value (kept null: infinity) as double extended. */
+    private static ExtendedReal packExtended(Rounded r) {
+        int sign = r.negative ? 0x8000 : 0;
+        if (r.kept == null) return new ExtendedReal(sign | ExtendedReal.MAX_EXPONENT, ExtendedReal.INTEGER_BIT);
+        if (r.kept.signum() == 0) return new ExtendedReal(sign, 0);
+        int length = r.kept.bitLength();
+        int lead = r.quantum + length - 1;
+        if (lead >= EXTENDED_EMIN) {
+            long significand = r.kept.shiftLeft(64 - length).longValue();
+            return new ExtendedReal(sign | (lead + ExtendedReal.BIAS), significand);
+        }
+        long significand = r.kept.shiftLeft(r.quantum - (EXTENDED_EMIN - 63)).longValue();
+        return new ExtendedReal(sign, significand);
+    }
+
+    private static X87Result roundExtended(boolean negative, BigInteger m, int scale, boolean sticky, int p, int fcw, int flags) {
+        Rounded r = round(negative, m, scale, sticky, p, EXTENDED_EMIN, EXTENDED_EMAX, fcw);
+        return new X87Result(packExtended(r), flags | r.flags);
+    }
+
+    // ---- NaNs and invalid operands -------------------------------------------------------
+
+    private static X87Result invalid() { return new X87Result(ExtendedReal.INDEFINITE, IE); }
+
+    /**
+     * The result when an operand is unsupported or a NaN (SDM vol. 1, 4.8.3.5 and table 4-7):
+     * unsupported formats give the indefinite; NaNs propagate, quieted, IE for an SNaN; of an
+     * SNaN and a QNaN the QNaN wins, of two SNaNs or two QNaNs the larger significand. Null when neither operand is a NaN or unsupported.
+     */
+    private static X87Result nanOperands(ExtendedReal a, ExtendedReal b) {
+        if (a.isUnsupported() || (b != null && b.isUnsupported())) return invalid();
+        boolean an = a.isNaN(), bn = b != null && b.isNaN();
+        if (!an && !bn) return null;
+        int flags = a.isSignalingNaN() || (b != null && b.isSignalingNaN()) ? IE : 0;
+        ExtendedReal pick;
+        if (an && bn && a.isQuietNaN() != b.isQuietNaN()) {
+            pick = a.isQuietNaN() ? a : b; // an SNaN and a QNaN: the QNaN
+        } else if (an && bn) {
+            int order = Long.compareUnsigned(a.significand() | ExtendedReal.QUIET_BIT, b.significand() | ExtendedReal.QUIET_BIT);
+            if (order == 0) pick = a.negative() ? b : a; // equal payloads: the positive one
+            else pick = order > 0 ? a : b;
+        } else {
+            pick = an ? a : b;
+        }
+        return new X87Result(pick.quiet(), flags);
+    }
+
+    private static ExtendedReal infinity(boolean negative) {
+        return negative ? ExtendedReal.NEGATIVE_INFINITY : ExtendedReal.POSITIVE_INFINITY;
+    }
+
+    private static ExtendedReal zero(boolean negative) {
+        return negative ? ExtendedReal.NEGATIVE_ZERO : ExtendedReal.POSITIVE_ZERO;
+    }
+
+    // ---- arithmetic ------------------------------------------------------------------------
+
+    /** FADD (SDM vol. 2, FADD/FADDP/FIADD): a + b. */
+    static X87Result add(ExtendedReal a, ExtendedReal b, int fcw) {
+        X87Result nan = nanOperands(a, b);
+        if (nan != null) return nan;
+        int flags = denormalFlags(a, b);
+        if (a.isInfinity() || b.isInfinity()) {
+            if (a.isInfinity() && b.isInfinity() && a.negative() != b.negative()) return invalid();
+            return new X87Result(a.isInfinity() ? a : b, flags);
+        }
+        // An exact zero sum is +0 except under round-down; two zeros of one sign keep it (SDM vol. 1, 4.8.3.6? table 4-? ; IEEE 754 6.3).
+        boolean zeroNegative = a.negative() == b.negative() ? a.negative() : roundingControl(fcw) == RC_DOWN;
+        if (a.isZero() && b.isZero()) return new X87Result(zero(zeroNegative), flags);
+        int sa = scaleOf(a), sb = scaleOf(b);
+        int scale = a.isZero() ? sb : b.isZero() ? sa : Math.min(sa, sb);
+        BigInteger ma = a.isZero() ? BigInteger.ZERO : magnitude(a.significand()).shiftLeft(sa - scale);
+        BigInteger mb = b.isZero() ? BigInteger.ZERO : magnitude(b.significand()).shiftLeft(sb - scale);
+        BigInteger sum = (a.negative() ? ma.negate() : ma).add(b.negative() ? mb.negate() : mb);
+        if (sum.signum() == 0) return new X87Result(zero(zeroNegative), flags);
+        return roundExtended(sum.signum() < 0, sum.abs(), scale, false, precision(fcw), fcw, flags);
+    }
+
+    /** FSUB (SDM vol. 2, FSUB/FSUBP/FISUB): a - b. */
+    static X87Result subtract(ExtendedReal a, ExtendedReal b, int fcw) {
+        X87Result nan = nanOperands(a, b);
+        if (nan != null) return nan;
+        return add(a, b.negate(), fcw);
+    }
+
+    /** FMUL (SDM vol. 2, FMUL/FMULP/FIMUL): a * b; 0 * infinity is invalid. */
+    static X87Result multiply(ExtendedReal a, ExtendedReal b, int fcw) {
+        X87Result nan = nanOperands(a, b);
+        if (nan != null) return nan;
+        int flags = denormalFlags(a, b);
+        boolean negative = a.negative() != b.negative();
+        if (a.isInfinity() || b.isInfinity()) {
+            if (a.isZero() || b.isZero()) return invalid();
+            return new X87Result(infinity(negative), flags);
+        }
+        if (a.isZero() || b.isZero()) return new X87Result(zero(negative), flags);
+        BigInteger product = magnitude(a.significand()).multiply(magnitude(b.significand()));
+        return roundExtended(negative, product, scaleOf(a) + scaleOf(b), false, precision(fcw), fcw, flags);
+    }
+
+    /** FDIV (SDM vol. 2, FDIV/FDIVP/FIDIV): a / b; 0/0 and infinity/infinity invalid, finite/0 ZE. */
+    static X87Result divide(ExtendedReal a, ExtendedReal b, int fcw) {
+        X87Result nan = nanOperands(a, b);
+        if (nan != null) return nan;
+        int flags = denormalFlags(a, b);
+        boolean negative = a.negative() != b.negative();
+        if (a.isInfinity()) {
+            if (b.isInfinity()) return invalid();
+            return new X87Result(infinity(negative), flags);
+        }
+        if (b.isInfinity()) return new X87Result(zero(negative), flags);
+        if (b.isZero()) {
+            if (a.isZero()) return invalid();
+            // ZE takes precedence over DE (SDM vol. 1, 4.9.2): a denormal dividend raises ZE alone.
+            return new X87Result(infinity(negative), ZE);
+        }
+        if (a.isZero()) return new X87Result(zero(negative), flags);
+        BigInteger ma = magnitude(a.significand()), mb = magnitude(b.significand());
+        int k = Math.max(0, 67 + mb.bitLength() - ma.bitLength());
+        BigInteger[] qr = ma.shiftLeft(k).divideAndRemainder(mb);
+        return roundExtended(negative, qr[0], scaleOf(a) - k - scaleOf(b), qr[1].signum() != 0, precision(fcw), fcw, flags);
+    }
+
+    /** FSQRT (SDM vol. 2, FSQRT): -0 stays -0; a negative non-zero operand is invalid. */
+    static X87Result squareRoot(ExtendedReal a, int fcw) {
+        X87Result nan = nanOperands(a, null);
+        if (nan != null) return nan;
+        if (a.isZero()) return new X87Result(a, 0);
+        if (a.negative()) return invalid();
+        int flags = denormalFlags(a, a);
+        if (a.isInfinity()) return new X87Result(a, flags);
+        BigInteger m = magnitude(a.significand());
+        int scale = scaleOf(a);
+        int k = Math.max(0, 140 - m.bitLength());
+        if (((scale - k) & 1) != 0) k++;
+        BigInteger shifted = m.shiftLeft(k);
+        BigInteger root = shifted.sqrt();
+        boolean sticky = !root.multiply(root).equals(shifted);
+        return roundExtended(false, root, (scale - k) / 2, sticky, precision(fcw), fcw, flags);
+    }
+
+    /** FRNDINT (SDM vol. 2, FRNDINT): to an integral value by RC; PC does not apply. */
+    static X87Result roundToIntegral(ExtendedReal a, int fcw) {
+        X87Result nan = nanOperands(a, null);
+        if (nan != null) return nan;
+        int flags = denormalFlags(a, a);
+        if (a.isZero() || a.isInfinity()) return new X87Result(a, flags);
+        int scale = scaleOf(a);
+        if (scale >= 0) return new X87Result(a, flags); // already integral
+        Cut c = cut(magnitude(a.significand()), scale, false, 0, a.negative(), roundingControl(fcw));
+        flags |= c.inexact ? PE | (c.up ? C1 : 0) : 0;
+        if (c.kept.signum() == 0) return new X87Result(zero(a.negative()), flags);
+        ExtendedReal value = ExtendedReal.fromInteger(c.kept.longValue());
+        return new X87Result(a.negative() ? value.negate() : value, flags);
+    }
+
+    // ---- comparison ------------------------------------------------------------------------
+
+    /**
+     * FCOM/FUCOM/FCOMI/FUCOMI/FTST (SDM vol. 2): the relation of a to b. Unordered for NaNs
+     * and unsupported formats; IE for unsupported formats and SNaNs, and for QNaNs too unless
+     * {@code quiet}; DE for a denormal operand of an ordered comparison.
+     */
+    static X87Comparison compare(ExtendedReal a, ExtendedReal b, boolean quiet) {
+        if (a.isUnsupported() || b.isUnsupported() || a.isNaN() || b.isNaN()) {
+            boolean signaling = a.isUnsupported() || b.isUnsupported() || a.isSignalingNaN() || b.isSignalingNaN();
+            return new X87Comparison(X87Comparison.UNORDERED, signaling || !quiet ? IE : 0);
+        }
+        int flags = denormalFlags(a, b);
+        int order = compareValues(a, b);
+        return new X87Comparison(order > 0 ? X87Comparison.GREATER : order < 0 ? X87Comparison.LESS : X87Comparison.EQUAL, flags);
+    }
+
+    /** Orders two non-NaN supported values (zeros equal whatever their signs). */
+    static int compareValues(ExtendedReal a, ExtendedReal b) {
+        if (a.isZero() && b.isZero()) return 0;
+        if (a.negative() != b.negative()) return a.negative() ? -1 : 1;
+        int magnitude = compareMagnitudes(a, b);
+        return a.negative() ? -magnitude : magnitude;
+    }
+
+    private static int compareMagnitudes(ExtendedReal a, ExtendedReal b) {
+        if (a.isInfinity() || b.isInfinity()) return Boolean.compare(a.isInfinity(), b.isInfinity());
+        if (a.isZero() || b.isZero()) return Boolean.compare(!a.isZero(), !b.isZero());
+        int sa = scaleOf(a), sb = scaleOf(b);
+        int scale = Math.min(sa, sb);
+        return magnitude(a.significand()).shiftLeft(sa - scale).compareTo(magnitude(b.significand()).shiftLeft(sb - scale));
+    }
+
+    // ---- loads and stores --------------------------------------------------------------------
+
+    /** FLD m32fp (SDM vol. 2, FLD): exact; an SNaN raises IE and loads quieted; a denormal raises DE. */
+    static X87Result fromBinary32(int bits, int fcw) {
+        return fromBinary(bits & 0xFFFF_FFFFL, 23, 8);
+    }
+
+    /** FLD m64fp (SDM vol. 2, FLD). */
+    static X87Result fromBinary64(long bits, int fcw) {
+        return fromBinary(bits, 52, 11);
+    }
+
+    private static X87Result fromBinary(long bits, int fractionBits, int exponentBits) {
+        int bias = (1 << (exponentBits - 1)) - 1;
+        int maxExponent = (1 << exponentBits) - 1;
+        int sign = (int) (bits >>> (fractionBits + exponentBits)) & 1;
+        int exponent = (int) (bits >>> fractionBits) & maxExponent;
+        long fraction = bits & ((1L << fractionBits) - 1);
+        int signBit = sign << 15;
+        if (exponent == 0 && fraction == 0) return new X87Result(new ExtendedReal(signBit, 0), 0);
+        if (exponent == maxExponent) {
+            long significand = ExtendedReal.INTEGER_BIT | (fraction << (63 - fractionBits));
+            ExtendedReal value = new ExtendedReal(signBit | ExtendedReal.MAX_EXPONENT, significand);
+            if (value.isSignalingNaN()) return new X87Result(value.quiet(), IE);
+            return new X87Result(value, 0);
+        }
+        if (exponent == 0) {
+            int shift = Long.numberOfLeadingZeros(fraction);
+            int unbiased = (1 - bias) - (shift - (63 - fractionBits));
+            return new X87Result(new ExtendedReal(signBit | (unbiased + ExtendedReal.BIAS), fraction << shift), DE);
+        }
+        long significand = ExtendedReal.INTEGER_BIT | (fraction << (63 - fractionBits));
+        return new X87Result(new ExtendedReal(signBit | (exponent - bias + ExtendedReal.BIAS), significand), 0);
+    }
+
+    /** FST m32fp (SDM vol. 2, FST/FSTP): rounded by RC to single precision (PC does not apply). */
+    static X87Store toBinary32(ExtendedReal a, int fcw) {
+        return toBinary(a, fcw, 23, 8);
+    }
+
+    /** FST m64fp. */
+    static X87Store toBinary64(ExtendedReal a, int fcw) {
+        return toBinary(a, fcw, 52, 11);
+    }
+
+    private static X87Store toBinary(ExtendedReal a, int fcw, int fractionBits, int exponentBits) {
+        int bias = (1 << (exponentBits - 1)) - 1;
+        long maxExponent = (1L << exponentBits) - 1;
+        long fractionMask = (1L << fractionBits) - 1;
+        long sign = a.negative() ? 1L << (fractionBits + exponentBits) : 0;
+        long infinity = maxExponent << fractionBits;
+        if (a.isUnsupported()) return new X87Store((1L << (fractionBits + exponentBits)) | infinity | (1L << (fractionBits - 1)), IE);
+        if (a.isNaN()) {
+            // The NaN's payload is truncated, not rounded (SDM vol. 1, 4.8.3.4); an SNaN raises IE and is quieted.
+            long fraction = ((a.significand() | ExtendedReal.QUIET_BIT) & Long.MAX_VALUE) >>> (63 - fractionBits);
+            return new X87Store(sign | infinity | fraction, a.isSignalingNaN() ? IE : 0);
+        }
+        if (a.isInfinity()) return new X87Store(sign | infinity, 0);
+        if (a.isZero()) return new X87Store(sign, 0);
+        int flags = 0; // a denormal source raises no DE here (hardware vectors): only UE/PE for its tiny result
+        int emin = 1 - bias;
+        Rounded r = round(a.negative(), magnitude(a.significand()), scaleOf(a), false, fractionBits + 1, emin, bias, fcw);
+        flags |= r.flags;
+        if (r.kept == null) return new X87Store(sign | infinity, flags);
+        if (r.kept.signum() == 0) return new X87Store(sign, flags);
+        int length = r.kept.bitLength();
+        int lead = r.quantum + length - 1;
+        if (lead >= emin) {
+            long fraction = r.kept.shiftLeft(fractionBits + 1 - length).longValue() & fractionMask;
+            return new X87Store(sign | ((long) (lead + bias) << fractionBits) | fraction, flags);
+        }
+        return new X87Store(sign | r.kept.shiftLeft(r.quantum - (emin - fractionBits)).longValue(), flags);
+    }
+
+    /**
+     * FIST/FISTP (RC) and FISTTP (truncate) to a 2-, 4- or 8-byte integer (SDM vol. 2, FIST and
+     * FISTTP): a NaN, an infinity, an unsupported format or a value out of range raises IE and
+     * stores the integer indefinite (only the sign bit set). The integer is in the low bits.
+     */
+    static X87Store toInteger(ExtendedReal a, int bytes, int fcw, boolean truncate) {
+        int bits = 8 * bytes;
+        long indefinite = 1L << (bits - 1);
+        if (a.isUnsupported() || a.isNaN() || a.isInfinity()) return new X87Store(indefinite, IE);
+        if (a.isZero()) return new X87Store(0, 0);
+        int flags = 0;
+        int lead = scaleOf(a) + 64 - Long.numberOfLeadingZeros(a.significand()) - 1;
+        if (lead >= bits) return new X87Store(indefinite, IE);
+        Cut c = cut(magnitude(a.significand()), scaleOf(a), false, 0, a.negative(), truncate ? RC_ZERO : roundingControl(fcw));
+        BigInteger value = a.negative() ? c.kept.negate() : c.kept;
+        if (value.bitLength() > bits - 1 && !value.equals(BigInteger.ONE.shiftLeft(bits - 1).negate())) {
+            return new X87Store(indefinite, IE);
+        }
+        flags |= c.inexact ? PE | (c.up ? C1 : 0) : 0;
+        long mask = bits == 64 ? -1L : (1L << bits) - 1;
+        return new X87Store(value.longValue() & mask, flags);
+    }
+}
