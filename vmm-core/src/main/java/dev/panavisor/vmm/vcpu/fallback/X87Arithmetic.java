@@ -286,6 +286,92 @@ final class X87Arithmetic {
         return new X87Result(a.negative() ? value.negate() : value, flags);
     }
 
+    /**
+     * FSCALE (SDM vol. 2, FSCALE): a * 2^n with n = b truncated toward zero, rounded once to
+     * 64 bits (PC does not apply). 0 * 2^+infinity and infinity * 2^-infinity are invalid.
+     */
+    static X87Result scale(ExtendedReal a, ExtendedReal b, int fcw) {
+        X87Result nan = nanOperands(a, b);
+        if (nan != null) return nan;
+        int flags = denormalFlags(a, b);
+        if (b.isInfinity()) {
+            if (b.negative() ? a.isInfinity() : a.isZero()) return invalid();
+            if (a.isZero() || a.isInfinity()) return new X87Result(a, flags);
+            return new X87Result(b.negative() ? zero(a.negative()) : infinity(a.negative()), flags);
+        }
+        if (a.isZero() || a.isInfinity()) return new X87Result(a, flags);
+        int n = truncatedExponent(b);
+        return roundExtended(a.negative(), magnitude(a.significand()), scaleOf(a) + n, false, 64, fcw, flags);
+    }
+
+    /** trunc(b) for a finite b, clamped to +-2^20 (beyond which every finite non-zero value overflows or underflows alike). */
+    private static int truncatedExponent(ExtendedReal b) {
+        if (b.isZero()) return 0;
+        int scale = scaleOf(b);
+        BigInteger m = magnitude(b.significand());
+        BigInteger integral = scale >= 0 ? (scale > 64 ? BigInteger.ONE.shiftLeft(64) : m.shiftLeft(scale)) : m.shiftRight(-scale);
+        int n = integral.bitLength() > 20 ? 1 << 20 : integral.intValue();
+        return b.negative() ? -n : n;
+    }
+
+    /**
+     * FXTRACT (SDM vol. 2, FXTRACT): {exponent, significand}: the unbiased exponent of a as a
+     * value, and a with its exponent replaced by 0 (biased 16383). A zero raises ZE and gives
+     * {-infinity, a}; an infinity gives {+infinity, a}; a NaN gives itself (quieted) twice.
+     */
+    static X87Result[] extract(ExtendedReal a, int fcw) {
+        X87Result nan = nanOperands(a, null);
+        if (nan != null) return new X87Result[]{nan, nan};
+        if (a.isZero()) return new X87Result[]{new X87Result(ExtendedReal.NEGATIVE_INFINITY, ZE), new X87Result(a, ZE)};
+        if (a.isInfinity()) return new X87Result[]{new X87Result(ExtendedReal.POSITIVE_INFINITY, 0), new X87Result(a, 0)};
+        int flags = denormalFlags(a, a);
+        int shift = Long.numberOfLeadingZeros(a.significand());
+        int exponent = scaleOf(a) + 63 - shift;
+        ExtendedReal significand = new ExtendedReal((a.negative() ? 0x8000 : 0) | ExtendedReal.BIAS, a.significand() << shift);
+        return new X87Result[]{new X87Result(ExtendedReal.fromInteger(exponent), flags), new X87Result(significand, flags)};
+    }
+
+    /**
+     * FPREM (ieee false: quotient truncated toward zero) and FPREM1 (ieee true: quotient rounded
+     * to nearest even) (SDM vol. 2, FPREM and FPREM1). The remainder is exact. When the
+     * exponent difference d is 64 or more, only a partial reduction is made: a is reduced by b
+     * times 2^(d-n) with a truncated quotient, n = 32 + (d mod 32), and C2 reports it incomplete.
+     */
+    static X87Remainder remainder(ExtendedReal a, ExtendedReal b, boolean ieee) {
+        X87Result nan = nanOperands(a, b);
+        if (nan != null) return new X87Remainder(nan.value(), nan.flags(), 0);
+        int flags = denormalFlags(a, b);
+        if (a.isInfinity() || b.isZero()) return new X87Remainder(ExtendedReal.INDEFINITE, IE, 0);
+        if (a.isZero() || b.isInfinity()) return new X87Remainder(a, flags, 0);
+        BigInteger ma = magnitude(a.significand()), mb = magnitude(b.significand());
+        int sa = scaleOf(a), sb = scaleOf(b);
+        int d = (sa + ma.bitLength()) - (sb + mb.bitLength());
+        boolean partial = d >= 64;
+        int shiftB = partial ? d - (32 + d % 32) : 0; // b is scaled by 2^(d-n) for a partial reduction
+        int scale = Math.min(sa, sb + shiftB);
+        BigInteger na = ma.shiftLeft(sa - scale), nb = mb.shiftLeft(sb + shiftB - scale);
+        BigInteger[] qr = na.divideAndRemainder(nb);
+        BigInteger q = qr[0], r = qr[1];
+        boolean negative = a.negative();
+        if (ieee && !partial) {
+            int twice = r.shiftLeft(1).compareTo(nb);
+            if (twice > 0 || (twice == 0 && q.testBit(0))) {
+                q = q.add(BigInteger.ONE);
+                r = nb.subtract(r);
+                negative = !negative;
+            }
+        }
+        int condition;
+        if (partial) {
+            condition = 1 << 10;
+        } else {
+            condition = (q.testBit(0) ? 1 << 9 : 0) | (q.testBit(1) ? 1 << 14 : 0) | (q.testBit(2) ? 1 << 8 : 0);
+        }
+        if (r.signum() == 0) return new X87Remainder(zero(a.negative()), flags, condition);
+        Rounded exact = round(negative, r, scale, false, 64, EXTENDED_EMIN, EXTENDED_EMAX, 0x037F);
+        return new X87Remainder(packExtended(exact), flags | (exact.flags & UE), condition);
+    }
+
     // ---- comparison ------------------------------------------------------------------------
 
     /**
