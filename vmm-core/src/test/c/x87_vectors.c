@@ -53,6 +53,10 @@ static ext special(void) {
         {0xFFFFFF0000000000ull, 0x407E}, {0xFFFFFFFFFFFFF800ull, 0x43FE},   /* float/double max */
         {0x8000000000000000ull, 0x3F81}, {0x8000000000000000ull, 0x3C01},   /* float/double min normal */
         {0x8000000000000000ull, 0x3F6A}, {0x8000000000000000ull, 0x3BCD},   /* float/double min denormal */
+        {0xFFFFFFFFFFFFFFFFull, 0x3F80}, {0xFFFFFF8000000000ull, 0xBF80},   /* just below float min normal */
+        {0xFFFFFFFFFFFFFFFFull, 0x3C00}, {0xFFFFFFFFFFFFFC00ull, 0xBC00},   /* just below double min normal */
+        {0xFFFFFFFFFFFFFFFFull, 0x3FFE}, {0xFFFFFF8000000000ull, 0xBFFE},   /* just below 1 */
+        {0xFFFFFFFFFFFFFC00ull, 0x3FFE}, {0xFFFFFFFFFFFFFFFFull, 0x0000},
     };
     return table[below(sizeof table / sizeof table[0])];
 }
@@ -73,6 +77,15 @@ static ext operand(void) {
 }
 
 /* A second operand near the first (cancellation, equal values, quotient near 1). */
+/* An operand whose product (div: quotient) with a lands near the extended underflow/overflow thresholds. */
+static ext threshold_partner(ext a, int divide) {
+    int ea = a.se & 0x7FFF, sign = below(2) ? 0x8000 : 0;
+    int target = below(2) ? (int) below(6) - 2 : 0x7FFE + (int) below(4) - 2;   /* biased result exponent */
+    int eb = divide ? ea + 0x3FFF - target : target + 0x3FFF - ea;
+    uint64_t sig = below(2) ? random_significand() : ~0ull << below(41);
+    return mk(sign | (eb & 0x7FFF), sig);
+}
+
 static ext partner(ext a) {
     switch (below(4)) {
         case 0: return operand();
@@ -174,18 +187,18 @@ static uint64_t random_binary64(void) {
 
 int main(int argc, char **argv) {
     int n = argc > 1 ? atoi(argv[1]) : 300;    /* vectors per op and control word */
-    static const int rcs[] = {0, 1, 2, 3}, pcs[] = {0, 2, 3};
+    static const int rcs[] = {0, 1, 2, 3}, pcs[] = {0, 1, 2, 3};
     ext r, r2; unsigned short sw;
-    for (int ri = 0; ri < 4; ri++) for (int pi = 0; pi < 3; pi++) {
+    for (int ri = 0; ri < 4; ri++) for (int pi = 0; pi < 4; pi++) {
         unsigned short fcw = (unsigned short) (0x003F | (pcs[pi] << 8) | (rcs[ri] << 10) | 0x40);
         for (int i = 0; i < n; i++) {
             ext a = operand(), b = partner(a);
             x_add(fcw, a, b, &r, &sw); printf("add %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
             a = operand(); b = partner(a);
             x_sub(fcw, a, b, &r, &sw); printf("sub %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
-            a = operand(); b = operand();
+            a = operand(); b = below(4) ? operand() : threshold_partner(a, 0);
             x_mul(fcw, a, b, &r, &sw); printf("mul %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
-            a = operand(); b = below(2) ? partner(a) : operand();
+            a = operand(); b = below(4) ? (below(2) ? partner(a) : operand()) : threshold_partner(a, 1);
             x_div(fcw, a, b, &r, &sw); printf("div %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
             a = operand();
             x_sqrt(fcw, a, &r, &sw); printf("sqrt %04x", fcw); put(a); put(r); printf(" %04x\n", sw);
@@ -209,6 +222,11 @@ int main(int argc, char **argv) {
             a = integer_operand(2); x_ist16(fcw, a, &i16, &sw); printf("ist16 %04x", fcw); put(a); printf(" %04x %04x\n", i16, sw);
             a = integer_operand(4); x_ist32(fcw, a, &i32, &sw); printf("ist32 %04x", fcw); put(a); printf(" %08x %04x\n", i32, sw);
             a = integer_operand(8); x_ist64(fcw, a, &i64, &sw); printf("ist64 %04x", fcw); put(a); printf(" %016llx %04x\n", (unsigned long long) i64, sw);
+            for (int k = 0; k < 2; k++) {
+                a = operand(); b = mk((below(2) ? 0x8000 : 0) | (int) (0x3FFF + below(20)), random_significand());
+                if (below(3) == 0) b = operand();
+                x_scale(fcw, a, b, &r, &sw); printf("scale %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
+            }
             if (ri == 0) {
                 a = integer_operand(2); x_istt16(fcw, a, &i16, &sw); printf("istt16 %04x", fcw); put(a); printf(" %04x %04x\n", i16, sw);
                 a = integer_operand(4); x_istt32(fcw, a, &i32, &sw); printf("istt32 %04x", fcw); put(a); printf(" %08x %04x\n", i32, sw);
@@ -217,9 +235,6 @@ int main(int argc, char **argv) {
                 x_cmp(0, a, b, &sw); printf("com 037f"); put(a); put(b); printf(" %04x\n", sw);
                 a = operand(); b = below(3) ? partner(a) : operand();
                 x_cmp(1, a, b, &sw); printf("ucom 037f"); put(a); put(b); printf(" %04x\n", sw);
-                a = operand(); b = mk((below(2) ? 0x8000 : 0) | (int) (0x3FFF + below(20)), random_significand());
-                if (below(3) == 0) b = operand();
-                x_scale(fcw, a, b, &r, &sw); printf("scale %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
                 a = operand(); b = below(2) ? partner(a) : operand();
                 x_prem(fcw, a, b, &r, &sw); printf("prem %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
                 a = operand(); b = below(2) ? partner(a) : operand();
