@@ -111,6 +111,24 @@ BINARY(x_scale, "fscale")
 BINARY(x_prem, "fprem")
 BINARY(x_prem1, "fprem1")
 
+#define MEM(name, type, insn) \
+static void name(unsigned short fcw, ext a, type m, ext *r, unsigned short *sw) { \
+    __asm__ volatile ("fninit\n\tfldcw %4\n\tfldt %2\n\tfnclex\n\t" insn " %3\n\tfnstsw %1\n\tfstpt %0" \
+        : "=m"(*r), "=m"(*sw) : "m"(a), "m"(m), "m"(fcw)); *sw &= 0x473F; }
+MEM(m_add32, uint32_t, "fadds") MEM(m_sub32, uint32_t, "fsubs") MEM(m_subr32, uint32_t, "fsubrs")
+MEM(m_mul32, uint32_t, "fmuls") MEM(m_div32, uint32_t, "fdivs") MEM(m_divr32, uint32_t, "fdivrs")
+MEM(m_add64, uint64_t, "faddl") MEM(m_sub64, uint64_t, "fsubl") MEM(m_subr64, uint64_t, "fsubrl")
+MEM(m_mul64, uint64_t, "fmull") MEM(m_div64, uint64_t, "fdivl") MEM(m_divr64, uint64_t, "fdivrl")
+typedef void (*mem32_fn)(unsigned short, ext, uint32_t, ext *, unsigned short *);
+typedef void (*mem64_fn)(unsigned short, ext, uint64_t, ext *, unsigned short *);
+
+static void x_com32(ext a, uint32_t m, unsigned short *sw) {
+    __asm__ volatile ("fninit\n\tfldt %1\n\tfnclex\n\tfcoms %2\n\tfnstsw %0\n\tfstp %%st(0)" : "=m"(*sw) : "m"(a), "m"(m)); *sw &= 0x473F;
+}
+static void x_com64(ext a, uint64_t m, unsigned short *sw) {
+    __asm__ volatile ("fninit\n\tfldt %1\n\tfnclex\n\tfcoml %2\n\tfnstsw %0\n\tfstp %%st(0)" : "=m"(*sw) : "m"(a), "m"(m)); *sw &= 0x473F;
+}
+
 #define UNARY(name, insn) \
 static void name(unsigned short fcw, ext a, ext *r, unsigned short *sw) { \
     __asm__ volatile ("fninit\n\tfldcw %3\n\tfldt %2\n\tfnclex\n\t" insn "\n\tfnstsw %1\n\tfstpt %0" \
@@ -200,6 +218,17 @@ int main(int argc, char **argv) {
             x_mul(fcw, a, b, &r, &sw); printf("mul %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
             a = operand(); b = below(4) ? (below(2) ? partner(a) : operand()) : threshold_partner(a, 1);
             x_div(fcw, a, b, &r, &sw); printf("div %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
+            {
+                static const char *names[] = {"add", "sub", "subr", "mul", "div", "divr"};
+                static const mem32_fn f32[] = {m_add32, m_sub32, m_subr32, m_mul32, m_div32, m_divr32};
+                static const mem64_fn f64[] = {m_add64, m_sub64, m_subr64, m_mul64, m_div64, m_divr64};
+                int k = (int) below(6);
+                uint32_t m32 = random_binary32(); uint64_t m64 = random_binary64();
+                a = operand();
+                f32[k](fcw, a, m32, &r, &sw); printf("%s32 %04x", names[k], fcw); put(a); printf(" %08x", m32); put(r); printf(" %04x\n", sw);
+                k = (int) below(6); a = operand();
+                f64[k](fcw, a, m64, &r, &sw); printf("%s64 %04x", names[k], fcw); put(a); printf(" %016llx", (unsigned long long) m64); put(r); printf(" %04x\n", sw);
+            }
             a = operand();
             x_sqrt(fcw, a, &r, &sw); printf("sqrt %04x", fcw); put(a); put(r); printf(" %04x\n", sw);
         }
@@ -233,6 +262,8 @@ int main(int argc, char **argv) {
                 a = integer_operand(8); x_istt64(fcw, a, &i64, &sw); printf("istt64 %04x", fcw); put(a); printf(" %016llx %04x\n", (unsigned long long) i64, sw);
                 a = operand(); b = below(3) ? partner(a) : operand();
                 x_cmp(0, a, b, &sw); printf("com 037f"); put(a); put(b); printf(" %04x\n", sw);
+                a = operand(); { uint32_t m32 = random_binary32(); x_com32(a, m32, &sw); printf("com32 037f"); put(a); printf(" %08x %04x\n", m32, sw); }
+                a = operand(); { uint64_t m64 = random_binary64(); x_com64(a, m64, &sw); printf("com64 037f"); put(a); printf(" %016llx %04x\n", (unsigned long long) m64, sw); }
                 a = operand(); b = below(3) ? partner(a) : operand();
                 x_cmp(1, a, b, &sw); printf("ucom 037f"); put(a); put(b); printf(" %04x\n", sw);
                 a = operand(); b = below(2) ? partner(a) : operand();

@@ -189,9 +189,14 @@ final class X87Arithmetic {
 
     /** FADD (SDM vol. 2, FADD/FADDP/FIADD): a + b. */
     static X87Result add(ExtendedReal a, ExtendedReal b, int fcw) {
+        return add(a, b, fcw, 0);
+    }
+
+    /** {@code denormal}: DE when the operand came from a denormal binary32/binary64 in memory. */
+    private static X87Result add(ExtendedReal a, ExtendedReal b, int fcw, int denormal) {
         X87Result nan = nanOperands(a, b);
         if (nan != null) return nan;
-        int flags = denormalFlags(a, b);
+        int flags = denormalFlags(a, b) | denormal;
         if (a.isInfinity() || b.isInfinity()) {
             if (a.isInfinity() && b.isInfinity() && a.negative() != b.negative()) return invalid();
             return new X87Result(a.isInfinity() ? a : b, flags);
@@ -210,16 +215,24 @@ final class X87Arithmetic {
 
     /** FSUB (SDM vol. 2, FSUB/FSUBP/FISUB): a - b. */
     static X87Result subtract(ExtendedReal a, ExtendedReal b, int fcw) {
+        return subtract(a, b, fcw, 0);
+    }
+
+    private static X87Result subtract(ExtendedReal a, ExtendedReal b, int fcw, int denormal) {
         X87Result nan = nanOperands(a, b);
         if (nan != null) return nan;
-        return add(a, b.negate(), fcw);
+        return add(a, b.negate(), fcw, denormal);
     }
 
     /** FMUL (SDM vol. 2, FMUL/FMULP/FIMUL): a * b; 0 * infinity is invalid. */
     static X87Result multiply(ExtendedReal a, ExtendedReal b, int fcw) {
+        return multiply(a, b, fcw, 0);
+    }
+
+    private static X87Result multiply(ExtendedReal a, ExtendedReal b, int fcw, int denormal) {
         X87Result nan = nanOperands(a, b);
         if (nan != null) return nan;
-        int flags = denormalFlags(a, b);
+        int flags = denormalFlags(a, b) | denormal;
         boolean negative = a.negative() != b.negative();
         if (a.isInfinity() || b.isInfinity()) {
             if (a.isZero() || b.isZero()) return invalid();
@@ -232,9 +245,13 @@ final class X87Arithmetic {
 
     /** FDIV (SDM vol. 2, FDIV/FDIVP/FIDIV): a / b; 0/0 and infinity/infinity invalid, finite/0 ZE. */
     static X87Result divide(ExtendedReal a, ExtendedReal b, int fcw) {
+        return divide(a, b, fcw, 0);
+    }
+
+    private static X87Result divide(ExtendedReal a, ExtendedReal b, int fcw, int denormal) {
         X87Result nan = nanOperands(a, b);
         if (nan != null) return nan;
-        int flags = denormalFlags(a, b);
+        int flags = denormalFlags(a, b) | denormal;
         boolean negative = a.negative() != b.negative();
         if (a.isInfinity()) {
             if (b.isInfinity()) return invalid();
@@ -372,6 +389,62 @@ final class X87Arithmetic {
         return new X87Remainder(packExtended(exact), flags | (exact.flags & UE), condition);
     }
 
+    // ---- memory operands ---------------------------------------------------------------------
+
+    /** The arithmetic instructions with an m32fp/m64fp operand (SDM vol. 2, FADD, FSUB, FSUBR, FMUL, FDIV, FDIVR). */
+    enum Operation { ADD, SUBTRACT, SUBTRACT_REVERSE, MULTIPLY, DIVIDE, DIVIDE_REVERSE }
+
+    /**
+     * ST(0) op m32fp. The memory operand takes part as itself: an SNaN stays signalling for the
+     * NaN rules (so a QNaN in ST(0) wins over it), and a denormal raises DE like a denormal
+     * register operand. Do not convert it with {@link #fromBinary32} first: that quiets SNaNs.
+     */
+    static X87Result withBinary32(Operation op, ExtendedReal st0, int bits, int fcw) {
+        return withMemory(op, st0, widen(bits & 0xFFFF_FFFFL, 23, 8), isDenormal(bits & 0xFFFF_FFFFL, 23, 8) ? DE : 0, fcw);
+    }
+
+    /** ST(0) op m64fp: see {@link #withBinary32}. */
+    static X87Result withBinary64(Operation op, ExtendedReal st0, long bits, int fcw) {
+        return withMemory(op, st0, widen(bits, 52, 11), isDenormal(bits, 52, 11) ? DE : 0, fcw);
+    }
+
+    /** FCOM/FCOMP m32fp (SDM vol. 2, FCOM): ST(0) against the memory operand. */
+    static X87Comparison compareBinary32(ExtendedReal st0, int bits, boolean quiet) {
+        return compare(st0, widen(bits & 0xFFFF_FFFFL, 23, 8), quiet, isDenormal(bits & 0xFFFF_FFFFL, 23, 8) ? DE : 0);
+    }
+
+    /** FCOM/FCOMP m64fp. */
+    static X87Comparison compareBinary64(ExtendedReal st0, long bits, boolean quiet) {
+        return compare(st0, widen(bits, 52, 11), quiet, isDenormal(bits, 52, 11) ? DE : 0);
+    }
+
+    private static X87Result withMemory(Operation op, ExtendedReal st0, ExtendedReal m, int denormal, int fcw) {
+        return switch (op) {
+            case ADD -> add(st0, m, fcw, denormal);
+            case SUBTRACT -> subtract(st0, m, fcw, denormal);
+            case SUBTRACT_REVERSE -> subtract(m, st0, fcw, denormal);
+            case MULTIPLY -> multiply(st0, m, fcw, denormal);
+            case DIVIDE -> divide(st0, m, fcw, denormal);
+            case DIVIDE_REVERSE -> divide(m, st0, fcw, denormal);
+        };
+    }
+
+    private static boolean isDenormal(long bits, int fractionBits, int exponentBits) {
+        long exponent = (bits >>> fractionBits) & ((1L << exponentBits) - 1);
+        return exponent == 0 && (bits & ((1L << fractionBits) - 1)) != 0;
+    }
+
+    /** A binary32/binary64 value widened exactly, an SNaN kept signalling (SDM vol. 1, 4.2.2). */
+    static ExtendedReal widen(long bits, int fractionBits, int exponentBits) {
+        long fraction = bits & ((1L << fractionBits) - 1);
+        int maxExponent = (1 << exponentBits) - 1;
+        if (((bits >>> fractionBits) & maxExponent) == maxExponent && fraction != 0) {
+            int sign = (int) (bits >>> (fractionBits + exponentBits)) & 1;
+            return new ExtendedReal((sign << 15) | ExtendedReal.MAX_EXPONENT, ExtendedReal.INTEGER_BIT | (fraction << (63 - fractionBits)));
+        }
+        return fromBinary(bits, fractionBits, exponentBits).value();
+    }
+
     // ---- comparison ------------------------------------------------------------------------
 
     /**
@@ -380,11 +453,15 @@ final class X87Arithmetic {
      * {@code quiet}; DE for a denormal operand of an ordered comparison.
      */
     static X87Comparison compare(ExtendedReal a, ExtendedReal b, boolean quiet) {
+        return compare(a, b, quiet, 0);
+    }
+
+    private static X87Comparison compare(ExtendedReal a, ExtendedReal b, boolean quiet, int denormal) {
         if (a.isUnsupported() || b.isUnsupported() || a.isNaN() || b.isNaN()) {
             boolean signaling = a.isUnsupported() || b.isUnsupported() || a.isSignalingNaN() || b.isSignalingNaN();
             return new X87Comparison(X87Comparison.UNORDERED, signaling || !quiet ? IE : 0);
         }
-        int flags = denormalFlags(a, b);
+        int flags = denormalFlags(a, b) | denormal;
         int order = compareValues(a, b);
         return new X87Comparison(order > 0 ? X87Comparison.GREATER : order < 0 ? X87Comparison.LESS : X87Comparison.EQUAL, flags);
     }

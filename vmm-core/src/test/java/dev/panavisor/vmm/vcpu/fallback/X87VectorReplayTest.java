@@ -68,6 +68,17 @@ class X87VectorReplayTest {
                 X87Remainder r = X87Arithmetic.remainder(ext(f[2]), ext(f[3]), op.equals("prem1"));
                 yield hex(r.value()) + String.format(" %04x", (r.flags() | r.conditionBits()) & RECORDED);
             }
+            case "add32", "sub32", "subr32", "mul32", "div32", "divr32" ->
+                    result(X87Arithmetic.withBinary32(operation(op), ext(f[2]), (int) Long.parseLong(f[3], 16), fcw));
+            case "add64", "sub64", "subr64", "mul64", "div64", "divr64" ->
+                    result(X87Arithmetic.withBinary64(operation(op), ext(f[2]), Long.parseUnsignedLong(f[3], 16), fcw));
+            case "com32", "com64" -> {
+                expected = f[f.length - 1];
+                X87Comparison c = op.equals("com32")
+                        ? X87Arithmetic.compareBinary32(ext(f[2]), (int) Long.parseLong(f[3], 16), false)
+                        : X87Arithmetic.compareBinary64(ext(f[2]), Long.parseUnsignedLong(f[3], 16), false);
+                yield String.format("%04x", (c.flags() | c.conditionCodes()) & RECORDED);
+            }
             case "com", "ucom" -> {
                 expected = f[f.length - 1];
                 X87Comparison c = X87Arithmetic.compare(ext(f[2]), ext(f[3]), op.equals("ucom"));
@@ -76,6 +87,17 @@ class X87VectorReplayTest {
             default -> null;
         };
         return got == null ? null : new String[]{expected, got};
+    }
+
+    private static X87Arithmetic.Operation operation(String op) {
+        return switch (op.substring(0, op.length() - 2)) {
+            case "add" -> X87Arithmetic.Operation.ADD;
+            case "sub" -> X87Arithmetic.Operation.SUBTRACT;
+            case "subr" -> X87Arithmetic.Operation.SUBTRACT_REVERSE;
+            case "mul" -> X87Arithmetic.Operation.MULTIPLY;
+            case "div" -> X87Arithmetic.Operation.DIVIDE;
+            default -> X87Arithmetic.Operation.DIVIDE_REVERSE;
+        };
     }
 
     private static String result(X87Result r) {
