@@ -119,6 +119,13 @@ MEM(m_add32, uint32_t, "fadds") MEM(m_sub32, uint32_t, "fsubs") MEM(m_subr32, ui
 MEM(m_mul32, uint32_t, "fmuls") MEM(m_div32, uint32_t, "fdivs") MEM(m_divr32, uint32_t, "fdivrs")
 MEM(m_add64, uint64_t, "faddl") MEM(m_sub64, uint64_t, "fsubl") MEM(m_subr64, uint64_t, "fsubrl")
 MEM(m_mul64, uint64_t, "fmull") MEM(m_div64, uint64_t, "fdivl") MEM(m_divr64, uint64_t, "fdivrl")
+MEM(i_add32, int32_t, "fiaddl") MEM(i_sub32, int32_t, "fisubl") MEM(i_subr32, int32_t, "fisubrl")
+MEM(i_mul32, int32_t, "fimull") MEM(i_div32, int32_t, "fidivl") MEM(i_divr32, int32_t, "fidivrl")
+MEM(i_add16, int16_t, "fiadds") MEM(i_mul16, int16_t, "fimuls") MEM(i_divr16, int16_t, "fidivrs")
+typedef void (*int32_fn)(unsigned short, ext, int32_t, ext *, unsigned short *);
+static void x_tst(ext a, unsigned short *sw) {
+    __asm__ volatile ("fninit\n\tfldt %1\n\tfnclex\n\tftst\n\tfnstsw %0\n\tfstp %%st(0)" : "=m"(*sw) : "m"(a)); *sw &= 0x473F;
+}
 typedef void (*mem32_fn)(unsigned short, ext, uint32_t, ext *, unsigned short *);
 typedef void (*mem64_fn)(unsigned short, ext, uint64_t, ext *, unsigned short *);
 
@@ -229,6 +236,20 @@ int main(int argc, char **argv) {
                 k = (int) below(6); a = operand();
                 f64[k](fcw, a, m64, &r, &sw); printf("%s64 %04x", names[k], fcw); put(a); printf(" %016llx", (unsigned long long) m64); put(r); printf(" %04x\n", sw);
             }
+            {
+                static const char *names[] = {"iadd32", "isub32", "isubr32", "imul32", "idiv32", "idivr32"};
+                static const int32_fn fi[] = {i_add32, i_sub32, i_subr32, i_mul32, i_div32, i_divr32};
+                int k = (int) below(6);
+                int32_t m = below(4) == 0 ? (int32_t) (below(5) - 2) : (int32_t) (next() >> below(64));
+                a = operand();
+                fi[k](fcw, a, m, &r, &sw); printf("%s %04x", names[k], fcw); put(a); printf(" %08x", (uint32_t) m); put(r); printf(" %04x\n", sw);
+                if (below(4) == 0) {
+                    int16_t h = (int16_t) next(); a = operand();
+                    k = (int) below(3);
+                    (k == 0 ? i_add16 : k == 1 ? i_mul16 : i_divr16)(fcw, a, h, &r, &sw);
+                    printf("%s %04x", k == 0 ? "iadd16" : k == 1 ? "imul16" : "idivr16", fcw); put(a); printf(" %04x", (uint16_t) h); put(r); printf(" %04x\n", sw);
+                }
+            }
             a = operand();
             x_sqrt(fcw, a, &r, &sw); printf("sqrt %04x", fcw); put(a); put(r); printf(" %04x\n", sw);
         }
@@ -264,6 +285,7 @@ int main(int argc, char **argv) {
                 x_cmp(0, a, b, &sw); printf("com 037f"); put(a); put(b); printf(" %04x\n", sw);
                 a = operand(); { uint32_t m32 = random_binary32(); x_com32(a, m32, &sw); printf("com32 037f"); put(a); printf(" %08x %04x\n", m32, sw); }
                 a = operand(); { uint64_t m64 = random_binary64(); x_com64(a, m64, &sw); printf("com64 037f"); put(a); printf(" %016llx %04x\n", (unsigned long long) m64, sw); }
+                a = operand(); x_tst(a, &sw); printf("tst 037f"); put(a); printf(" %04x\n", sw);
                 a = operand(); b = below(3) ? partner(a) : operand();
                 x_cmp(1, a, b, &sw); printf("ucom 037f"); put(a); put(b); printf(" %04x\n", sw);
                 a = operand(); b = below(2) ? partner(a) : operand();

@@ -299,8 +299,10 @@ final class X87Arithmetic {
         Cut c = cut(magnitude(a.significand()), scale, false, 0, a.negative(), roundingControl(fcw));
         flags |= c.inexact ? PE | (c.up ? C1 : 0) : 0;
         if (c.kept.signum() == 0) return new X87Result(zero(a.negative()), flags);
-        ExtendedReal value = ExtendedReal.fromInteger(c.kept.longValue());
-        return new X87Result(a.negative() ? value.negate() : value, flags);
+        // The magnitude is below 2^64 (it may be exactly 2^63, which a signed long cannot hold).
+        int length = c.kept.bitLength();
+        long significand = c.kept.shiftLeft(64 - length).longValue();
+        return new X87Result(new ExtendedReal((a.negative() ? 0x8000 : 0) | (ExtendedReal.BIAS + length - 1), significand), flags);
     }
 
     /**

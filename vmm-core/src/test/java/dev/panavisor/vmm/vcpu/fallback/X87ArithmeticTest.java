@@ -210,6 +210,8 @@ class X87ArithmeticTest {
         assertEquals(new X87Result(x(-1), PE | C1), roundToIntegral(x(-0.3), EXTENDED | RC_DOWN_BITS));
         assertEquals(new X87Result(x(2), PE), roundToIntegral(x(2.5), SINGLE));
         assertEquals(new X87Result(x(1e300), 0), roundToIntegral(x(1e300), EXTENDED));
+        // -(2^63 - 1/2) rounds to -2^63 (a magnitude a signed long cannot hold; hardware vector).
+        assertEquals(new X87Result(e(0xC03E, 0x8000_0000_0000_0000L), PE | C1), roundToIntegral(e(0xC03D, -1L), EXTENDED | RC_DOWN_BITS));
     }
 
     @Test

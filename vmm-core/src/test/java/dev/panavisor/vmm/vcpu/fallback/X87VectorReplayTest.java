@@ -79,6 +79,24 @@ class X87VectorReplayTest {
                         : X87Arithmetic.compareBinary64(ext(f[2]), Long.parseUnsignedLong(f[3], 16), false);
                 yield String.format("%04x", (c.flags() | c.conditionCodes()) & RECORDED);
             }
+            case "iadd32", "isub32", "isubr32", "imul32", "idiv32", "idivr32", "iadd16", "imul16", "idivr16" -> {
+                // FIADD..FIDIVR m16int/m32int: the integer converts exactly (FILD), then the register-form operation.
+                long raw = Long.parseLong(f[3], 16);
+                ExtendedReal m = ExtendedReal.fromInteger(op.endsWith("16") ? (short) raw : (int) raw), st0 = ext(f[2]);
+                yield result(switch (op.substring(1, op.length() - 2)) {
+                    case "add" -> X87Arithmetic.add(st0, m, fcw);
+                    case "sub" -> X87Arithmetic.subtract(st0, m, fcw);
+                    case "subr" -> X87Arithmetic.subtract(m, st0, fcw);
+                    case "mul" -> X87Arithmetic.multiply(st0, m, fcw);
+                    case "div" -> X87Arithmetic.divide(st0, m, fcw);
+                    default -> X87Arithmetic.divide(m, st0, fcw);
+                });
+            }
+            case "tst" -> {
+                expected = f[f.length - 1];
+                X87Comparison c = X87Arithmetic.compare(ext(f[2]), ExtendedReal.POSITIVE_ZERO, false);
+                yield String.format("%04x", (c.flags() | c.conditionCodes()) & RECORDED);
+            }
             case "com", "ucom" -> {
                 expected = f[f.length - 1];
                 X87Comparison c = X87Arithmetic.compare(ext(f[2]), ext(f[3]), op.equals("ucom"));
