@@ -7,7 +7,8 @@
  * all fields hexadecimal. Double extended values are 20 hex digits (sign+exponent, then the
  * 64-bit significand); binary32/64 and integers are their bit patterns. fsw is the status word
  * after the operation (started from FNCLEX) masked to the exception bits and C0..C3 (0x473F).
- * Regenerate with vmm-core/src/test/c/regenerate.sh. Deterministic: fixed PRNG seed.
+ * Regenerate with vmm-core/src/test/c/regenerate.sh. Deterministic: fixed PRNG seed (a second
+ * argument picks another seed). Usage: x87_vectors [vectors-per-op-and-fcw [seed]].
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -212,6 +213,7 @@ static uint64_t random_binary64(void) {
 
 int main(int argc, char **argv) {
     int n = argc > 1 ? atoi(argv[1]) : 300;    /* vectors per op and control word */
+    if (argc > 2) rng = strtoull(argv[2], NULL, 0) | 1;  /* another seed, for local soak runs */
     static const int rcs[] = {0, 1, 2, 3}, pcs[] = {0, 1, 2, 3};
     ext r, r2; unsigned short sw;
     for (int ri = 0; ri < 4; ri++) for (int pi = 0; pi < 4; pi++) {

@@ -361,7 +361,12 @@ final class X87Arithmetic {
         if (nan != null) return new X87Remainder(nan.value(), nan.flags(), 0);
         int flags = denormalFlags(a, b);
         if (a.isInfinity() || b.isZero()) return new X87Remainder(ExtendedReal.INDEFINITE, IE, 0);
-        if (a.isZero() || b.isInfinity()) return new X87Remainder(a, flags, 0);
+        if (a.isZero()) return new X87Remainder(a, flags, 0);
+        if (b.isInfinity()) {
+            // a itself; a pseudo-denormal comes back in its normal encoding (hardware vectors).
+            ExtendedReal value = a.isPseudoDenormal() ? new ExtendedReal(a.signExponent() | 1, a.significand()) : a;
+            return new X87Remainder(value, flags, 0);
+        }
         BigInteger ma = magnitude(a.significand()), mb = magnitude(b.significand());
         int sa = scaleOf(a), sb = scaleOf(b);
         int d = (sa + ma.bitLength()) - (sb + mb.bitLength());

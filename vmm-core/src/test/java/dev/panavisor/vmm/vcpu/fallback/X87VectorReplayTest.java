@@ -131,7 +131,10 @@ class X87VectorReplayTest {
         Map<String, int[]> counts = new TreeMap<>(); // op -> {vectors, failures}
         List<String> diffs = new ArrayList<>();
         Map<String, Integer> shown = new TreeMap<>();
-        try (InputStream in = getClass().getResourceAsStream("/x87/vectors.txt.gz")) {
+        // -Dx87.vectors=/path/to/file.txt.gz replays another (e.g. larger, locally generated) vector file.
+        String path = System.getProperty("x87.vectors");
+        try (InputStream in = path != null ? java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))
+                : getClass().getResourceAsStream("/x87/vectors.txt.gz")) {
             assertNotNull(in, "x87/vectors.txt.gz on the test classpath");
             BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.US_ASCII));
             for (String line; (line = reader.readLine()) != null; ) {
