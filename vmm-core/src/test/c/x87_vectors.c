@@ -127,6 +127,9 @@ typedef void (*int32_fn)(unsigned short, ext, int32_t, ext *, unsigned short *);
 static void x_tst(ext a, unsigned short *sw) {
     __asm__ volatile ("fninit\n\tfldt %1\n\tfnclex\n\tftst\n\tfnstsw %0\n\tfstp %%st(0)" : "=m"(*sw) : "m"(a)); *sw &= 0x473F;
 }
+static void x_xam(ext a, unsigned short *sw) {
+    __asm__ volatile ("fninit\n\tfldt %1\n\tfnclex\n\tfxam\n\tfnstsw %0\n\tfstp %%st(0)" : "=m"(*sw) : "m"(a)); *sw &= 0x473F;
+}
 typedef void (*mem32_fn)(unsigned short, ext, uint32_t, ext *, unsigned short *);
 typedef void (*mem64_fn)(unsigned short, ext, uint64_t, ext *, unsigned short *);
 
@@ -287,6 +290,7 @@ int main(int argc, char **argv) {
                 x_cmp(0, a, b, &sw); printf("com 037f"); put(a); put(b); printf(" %04x\n", sw);
                 a = operand(); { uint32_t m32 = random_binary32(); x_com32(a, m32, &sw); printf("com32 037f"); put(a); printf(" %08x %04x\n", m32, sw); }
                 a = operand(); { uint64_t m64 = random_binary64(); x_com64(a, m64, &sw); printf("com64 037f"); put(a); printf(" %016llx %04x\n", (unsigned long long) m64, sw); }
+                a = operand(); x_xam(a, &sw); printf("xam 037f"); put(a); printf(" %04x\n", sw);
                 a = operand(); x_tst(a, &sw); printf("tst 037f"); put(a); printf(" %04x\n", sw);
                 a = operand(); b = below(3) ? partner(a) : operand();
                 x_cmp(1, a, b, &sw); printf("ucom 037f"); put(a); put(b); printf(" %04x\n", sw);

@@ -473,6 +473,24 @@ final class X87Arithmetic {
         return new X87Comparison(order > 0 ? X87Comparison.GREATER : order < 0 ? X87Comparison.LESS : X87Comparison.EQUAL, flags);
     }
 
+    /**
+     * FXAM (SDM vol. 2, FXAM, table "FXAM Results"): C3 C2 C0 = the class (unsupported 000, NaN
+     * 001, normal 010, infinity 011, zero 100, empty 101, denormal 110; a pseudo-denormal counts
+     * as denormal) and C1 = the sign, all in FSW positions (C0 bit 8, C1 bit 9, C2 bit 10, C3
+     * bit 14). For an empty ST(0) pass its register contents and {@code empty} true.
+     */
+    static int examine(ExtendedReal a, boolean empty) {
+        int c0 = 1 << 8, c2 = 1 << 10, c3 = 1 << 14;
+        int sign = a.negative() ? C1 : 0;
+        if (empty) return sign | c3 | c0;
+        if (a.isUnsupported()) return sign;
+        if (a.isNaN()) return sign | c0;
+        if (a.isInfinity()) return sign | c2 | c0;
+        if (a.isZero()) return sign | c3;
+        if (a.exponent() == 0) return sign | c3 | c2;
+        return sign | c2;
+    }
+
     /** Orders two non-NaN supported values (zeros equal whatever their signs). */
     static int compareValues(ExtendedReal a, ExtendedReal b) {
         if (a.isZero() && b.isZero()) return 0;

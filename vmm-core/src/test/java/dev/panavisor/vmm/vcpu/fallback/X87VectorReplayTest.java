@@ -92,6 +92,10 @@ class X87VectorReplayTest {
                     default -> X87Arithmetic.divide(m, st0, fcw);
                 });
             }
+            case "xam" -> {
+                expected = f[f.length - 1];
+                yield String.format("%04x", X87Arithmetic.examine(ext(f[2]), false) & RECORDED);
+            }
             case "tst" -> {
                 expected = f[f.length - 1];
                 X87Comparison c = X87Arithmetic.compare(ext(f[2]), ExtendedReal.POSITIVE_ZERO, false);
