@@ -102,7 +102,7 @@ static void put(ext e) { printf(" %04x%016llx", e.se, (unsigned long long) e.sig
 
 #define BINARY(name, insn) \
 static void name(unsigned short fcw, ext a, ext b, ext *r, unsigned short *sw) { \
-    __asm__ volatile ("fninit\n\tfldcw %4\n\tfldt %3\n\tfldt %2\n\tfnclex\n\t" insn "\n\tfnstsw %1\n\tfstpt %0\n\tfstp %%st(0)" \
+    __asm__ volatile ("fninit\n\tfldcw %4\n\tfldt %3\n\tfldt %2\n\tfnclex\n\t" insn "\n\tfnstsw %1\n\tfnclex\n\tfstpt %0\n\tfstp %%st(0)" \
         : "=m"(*r), "=m"(*sw) : "m"(a), "m"(b), "m"(fcw)); *sw &= 0x473F; }
 BINARY(x_add, "fadd %%st(1), %%st")
 BINARY(x_sub, "fsub %%st(1), %%st")
@@ -301,6 +301,19 @@ int main(int argc, char **argv) {
                 a = operand();
                 x_xtract(fcw, a, &r, &r2, &sw); printf("xtract %04x", fcw); put(a); put(r2); put(r); printf(" %04x\n", sw);
             }
+        }
+    }
+    /* OM and UM unmasked (the others masked): the register result is the exponent-wrapped one
+       (FNCLEX right after FNSTSW keeps the pending exception from trapping). */
+    for (int ri = 0; ri < 4; ri++) for (int pi = 0; pi < 4; pi++) {
+        unsigned short fcw = (unsigned short) (0x0067 | (pcs[pi] << 8) | (rcs[ri] << 10) | 0x40);
+        for (int i = 0; i < n / 4; i++) {
+            ext a = operand(), b = below(2) ? threshold_partner(a, 0) : operand();
+            x_mul(fcw, a, b, &r, &sw); printf("mul %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
+            a = operand(); b = below(2) ? threshold_partner(a, 1) : operand();
+            x_div(fcw, a, b, &r, &sw); printf("div %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
+            a = operand(); b = partner(a);
+            x_add(fcw, a, b, &r, &sw); printf("add %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
         }
     }
     return 0;

@@ -63,6 +63,9 @@ final class X87Arithmetic {
     /** A rounded finite value, kept * 2^quantum (kept has at most the format's precision), and the flags raised. */
     private record Rounded(boolean negative, BigInteger kept, int quantum, int flags, boolean overflow) {}
 
+    /** The exponent adjustment of unmasked overflow and underflow results in double extended precision (SDM vol. 1, 4.9.1.4/5). */
+    private static final int WRAP = 24576;
+
     private record Cut(BigInteger kept, boolean inexact, boolean up) {}
 
     /** Rounds m * 2^scale (plus a sticky non-zero tail when {@code sticky}) to a multiple of 2^quantum. */
@@ -98,35 +101,48 @@ final class X87Arithmetic {
     private static Rounded round(boolean negative, BigInteger m, int scale, boolean sticky, int p, int emin, int emax, int fcw) {
         int rc = roundingControl(fcw);
         int lead = scale + m.bitLength() - 1;
-        boolean tiny = false;
-        if (lead < emin - 1) {
-            tiny = true;
-        } else if (lead == emin - 1) {
-            // Tininess after rounding: tiny unless rounding to p bits with an unbounded exponent reaches 2^emin.
-            tiny = cut(m, scale, sticky, lead - (p - 1), negative, rc).kept.bitLength() <= p;
+        // First to p bits with an unbounded exponent range: that decides overflow and tininess
+        // (tininess after rounding, SDM vol. 1, 4.9.1.5) and is the unmasked OE/UE result.
+        int unboundedQuantum = lead - (p - 1);
+        Cut unbounded = cut(m, scale, sticky, unboundedQuantum, negative, rc);
+        BigInteger unboundedKept = unbounded.kept;
+        if (unboundedKept.bitLength() > p) {
+            unboundedKept = unboundedKept.shiftRight(1);
+            unboundedQuantum++;
         }
-        int quantum = Math.max(lead, emin) - (p - 1);
-        Cut c = cut(m, scale, sticky, quantum, negative, rc);
-        BigInteger kept = c.kept;
-        if (kept.bitLength() > p) { // carried into a new leading bit: kept is 2^p
-            kept = kept.shiftRight(1);
-            quantum++;
-        }
-        int flags = c.inexact ? PE | (c.up ? C1 : 0) : 0;
-        if (tiny && (c.inexact || (fcw & UE) == 0)) flags |= UE;
-        boolean overflow = kept.signum() != 0 && quantum + kept.bitLength() - 1 > emax;
-        if (overflow) {
+        int unboundedLead = unboundedQuantum + p - 1;
+        boolean tiny = unboundedLead < emin;
+        int unboundedFlags = unbounded.inexact ? PE | (unbounded.up ? C1 : 0) : 0;
+        if (unboundedLead > emax) {
+            if ((fcw & OE) == 0) {
+                // Unmasked overflow (SDM vol. 1, 4.9.1.4): the rounded result with its exponent reduced by 24576.
+                return new Rounded(negative, unboundedKept, unboundedQuantum - WRAP, OE | unboundedFlags, true);
+            }
             // Masked overflow (SDM vol. 1, 4.9.1.4, table 4-10): infinity or the largest finite number by RC.
-            boolean toInfinity = switch (roundingControl(fcw)) {
+            boolean toInfinity = switch (rc) {
                 case RC_NEAREST -> true;
                 case RC_DOWN -> negative;
                 case RC_UP -> !negative;
                 default -> false;
             };
-            flags = OE | PE | (toInfinity ? C1 : 0);
+            int flags = OE | PE | (toInfinity ? C1 : 0);
             if (toInfinity) return new Rounded(negative, null, 0, flags, true);
             return new Rounded(negative, BigInteger.ONE.shiftLeft(p).subtract(BigInteger.ONE), emax - (p - 1), flags, true);
         }
+        if (tiny && (fcw & UE) == 0) {
+            // Unmasked underflow (SDM vol. 1, 4.9.1.5): every tiny result, exact or not, with its exponent raised by 24576.
+            return new Rounded(negative, unboundedKept, unboundedQuantum + WRAP, UE | unboundedFlags, false);
+        }
+        if (!tiny) return new Rounded(negative, unboundedKept, unboundedQuantum, unboundedFlags, false);
+        // Masked underflow: denormalised, rounded at the fixed position of the minimum exponent; UE only if inexact.
+        int quantum = emin - (p - 1);
+        Cut c = cut(m, scale, sticky, quantum, negative, rc);
+        BigInteger kept = c.kept;
+        if (kept.bitLength() > p) { // cannot happen below emin, kept for symmetry with the normal case
+            kept = kept.shiftRight(1);
+            quantum++;
+        }
+        int flags = c.inexact ? UE | PE | (c.up ? C1 : 0) : 0;
         return new Rounded(negative, kept, quantum, flags, false);
     }
 
@@ -570,6 +586,8 @@ final class X87Arithmetic {
         int emin = 1 - bias;
         Rounded r = round(a.negative(), magnitude(a.significand()), scaleOf(a), false, fractionBits + 1, emin, bias, fcw);
         flags |= r.flags;
+        // Unmasked overflow or underflow of a store: nothing is stored (SDM vol. 1, 4.9.1.4/5); no bits to give.
+        if ((r.flags & ~fcw & (OE | UE)) != 0) return new X87Store(0, flags);
         if (r.kept == null) return new X87Store(sign | infinity, flags);
         if (r.kept.signum() == 0) return new X87Store(sign, flags);
         int length = r.kept.bitLength();
