@@ -586,8 +586,9 @@ final class X87Arithmetic {
         int emin = 1 - bias;
         Rounded r = round(a.negative(), magnitude(a.significand()), scaleOf(a), false, fractionBits + 1, emin, bias, fcw);
         flags |= r.flags;
-        // Unmasked overflow or underflow of a store: nothing is stored (SDM vol. 1, 4.9.1.4/5); no bits to give.
-        if ((r.flags & ~fcw & (OE | UE)) != 0) return new X87Store(0, flags);
+        // Unmasked overflow or underflow of a store: nothing is stored and only OE or UE is reported,
+        // no PE or C1 (SDM vol. 1, 4.9.1.4/5; hardware vectors). bits is 0: there is nothing to write.
+        if ((r.flags & ~fcw & (OE | UE)) != 0) return new X87Store(0, r.flags & (OE | UE));
         if (r.kept == null) return new X87Store(sign | infinity, flags);
         if (r.kept.signum() == 0) return new X87Store(sign, flags);
         int length = r.kept.bitLength();
