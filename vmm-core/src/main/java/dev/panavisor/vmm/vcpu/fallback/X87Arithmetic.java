@@ -3,21 +3,36 @@ package dev.panavisor.vmm.vcpu.fallback;
 import java.math.BigInteger;
 
 /**
- * A soft-float core for x87 arithmetic in double extended precision: the results and FSW bits
- * of the masked responses (SDM vol. 1, 4.9 and 8.5) under the control word's rounding control
- * (RC, bits 11:10) and precision control (PC, bits 9:8; SDM vol. 1, 8.1.5.2).
+ * A soft-float core for x87 arithmetic in double extended precision (SDM vol. 1, ch. 4 and 8;
+ * vol. 2 per instruction) under the control word's rounding control (RC, bits 11:10) and
+ * precision control (PC, bits 9:8; SDM vol. 1, 8.1.5.2), checked bit for bit against vectors
+ * recorded on hardware (src/test/c/x87_vectors.c, X87VectorReplayTest).
  *
- * <p>Every operation is computed exactly (or, for quotients and square roots, with a sticky
- * bit) as a {@link BigInteger} times a power of two, then rounded once. The fallback path is
- * not hot; clarity wins over speed.
+ * <p>Every operation is computed exactly (quotients and square roots with a sticky bit) as a
+ * {@link BigInteger} times a power of two and rounded once. The fallback path is not hot.
  *
- * <p>Conventions of the returned flags: IE, DE, ZE, OE, UE, PE in bits 5:0 and C1 (bit 9) set
- * when an inexact result was rounded up in magnitude (SDM vol. 1, 8.1.3.1); C1 is clear in
- * every other case. Underflow follows the masked rule: UE only when the result is tiny (its
- * exponent, rounded to the precision with an unbounded exponent range, is below the format's
- * minimum: tininess after rounding) and inexact; with UM clear UE is reported for every tiny
- * result. The values are always the masked responses: an executor must check the masks and
- * raise the exception itself (#MF) instead of writing them when an unmasked bit is set.
+ * <p>Conventions for callers (the executors):
+ * <ul>
+ * <li>Flags: IE, DE, ZE, OE, UE, PE in bits 5:0 and C1 (bit 9), set when an inexact result was
+ *     rounded up <em>in magnitude</em> (so also for a negative result rounded toward -infinity)
+ *     and for a masked overflow to infinity; clear otherwise. OR the exception bits into FSW
+ *     (they are sticky) and replace C1 (C0, C2, C3 are left to the caller; FPREM gives its own).
+ * <li>Underflow: tininess is detected after rounding (the result rounded to the precision
+ *     with an unbounded exponent is below 2^-16382, or the destination's minimum). Masked, UE
+ *     is raised only when the result is also inexact; the result is denormalised and rounded
+ *     at the fixed position of the minimum exponent (with PC < 64 too). UM clear: UE for every
+ *     tiny result.
+ * <li>Masks: IE, DE, ZE results are the masked responses; an executor must check
+ *     {@code flags & ~fcw & 0x3F} and, for unmasked IE/ZE/DE, leave the destination alone and
+ *     raise #MF. With OM or UM clear the register results are what hardware stores (the
+ *     rounded value with its exponent reduced or raised by 24576), stores report only OE/UE
+ *     and write nothing. PE is post-completion: the value is valid either way.
+ * <li>PC 01 (reserved) behaves as extended precision, as the recorded hardware does. PC
+ *     applies to add, subtract, multiply, divide and square root only.
+ * <li>Memory operands: use {@link #withBinary32}/{@link #withBinary64} for FADD..FDIVR
+ *     m32fp/m64fp (an SNaN there must stay signalling for the NaN rules; a denormal raises
+ *     DE), {@link ExtendedReal#fromInteger} plus the register forms for FIADD..FIDIVR.
+ * </ul>
  */
 final class X87Arithmetic {
     private X87Arithmetic() {}
