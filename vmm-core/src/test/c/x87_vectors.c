@@ -144,6 +144,11 @@ static void x_com64(ext a, uint64_t m, unsigned short *sw) {
 static void name(unsigned short fcw, ext a, ext *r, unsigned short *sw) { \
     __asm__ volatile ("fninit\n\tfldcw %3\n\tfldt %2\n\tfnclex\n\t" insn "\n\tfnstsw %1\n\tfstpt %0" \
         : "=m"(*r), "=m"(*sw) : "m"(a), "m"(fcw)); *sw &= 0x473F; }
+#undef UNARY
+#define UNARY(name, insn) \
+static void name(unsigned short fcw, ext a, ext *r, unsigned short *sw) { \
+    __asm__ volatile ("fninit\n\tfldcw %3\n\tfldt %2\n\tfnclex\n\t" insn "\n\tfnstsw %1\n\tfnclex\n\tfstpt %0" \
+        : "=m"(*r), "=m"(*sw) : "m"(a), "m"(fcw)); *sw &= 0x473F; }
 UNARY(x_sqrt, "fsqrt")
 UNARY(x_rndint, "frndint")
 
@@ -320,6 +325,23 @@ int main(int argc, char **argv) {
                 a = operand(); x_st32(fcw, a, &s32, &sw); printf("st32 %04x", fcw); put(a); printf(" %08x %04x\n", s32, sw);
                 a = operand(); x_st64(fcw, a, &s64, &sw); printf("st64 %04x", fcw); put(a); printf(" %016llx %04x\n", (unsigned long long) s64, sw);
             }
+        }
+    }
+    /* IM, DM and ZM unmasked: the operation stops before computing; only the status word is
+       meaningful (the destination keeps its old value). */
+    for (int ri = 0; ri < 4; ri += 3) {
+        unsigned short fcw = (unsigned short) (0x0378 | (rcs[ri] << 10));
+        for (int i = 0; i < n / 4; i++) {
+            ext a = operand(), b = operand();
+            x_add(fcw, a, b, &r, &sw); printf("add %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
+            a = operand(); b = operand();
+            x_mul(fcw, a, b, &r, &sw); printf("mul %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
+            a = operand(); b = operand();
+            x_div(fcw, a, b, &r, &sw); printf("div %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
+            a = operand();
+            x_sqrt(fcw, a, &r, &sw); printf("sqrt %04x", fcw); put(a); put(r); printf(" %04x\n", sw);
+            uint32_t s32 = 0; a = operand();
+            x_st32(fcw, a, &s32, &sw); printf("st32 %04x", fcw); put(a); printf(" %08x %04x\n", s32, sw);
         }
     }
     return 0;

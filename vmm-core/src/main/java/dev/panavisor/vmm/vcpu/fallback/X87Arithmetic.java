@@ -22,9 +22,10 @@ import java.math.BigInteger;
  *     is raised only when the result is also inexact; the result is denormalised and rounded
  *     at the fixed position of the minimum exponent (with PC < 64 too). UM clear: UE for every
  *     tiny result.
- * <li>Masks: IE, DE, ZE results are the masked responses; an executor must check
- *     {@code flags & ~fcw & 0x3F} and, for unmasked IE/ZE/DE, leave the destination alone and
- *     raise #MF. With OM or UM clear the register results are what hardware stores (the
+ * <li>Masks: when {@code flags & ~fcw & 7} is not 0 an unmasked IE, ZE or DE stopped the
+ *     instruction: flags then hold only that bit (as hardware reports it), the value must not
+ *     be written, and the executor sets ES/B and raises #MF at the next waiting instruction.
+ *     With OM or UM clear the register results are what hardware stores (the
  *     rounded value with its exponent reduced or raised by 24576), stores report only OE/UE
  *     and write nothing. PE is post-completion: the value is valid either way.
  * <li>PC 01 (reserved) behaves as extended precision, as the recorded hardware does. PC
@@ -181,6 +182,16 @@ final class X87Arithmetic {
         return new X87Result(packExtended(r), flags | r.flags);
     }
 
+    /**
+     * An unmasked invalid-operation, divide-by-zero or denormal-operand exception stops the
+     * instruction before it computes anything (SDM vol. 1, 4.9.2 and 8.5): only that bit is
+     * reported (hardware vectors), and the value, still the masked response, must not be written.
+     */
+    private static X87Result stopped(X87Result r, int fcw) {
+        int early = r.flags() & ~fcw & (IE | ZE | DE);
+        return early == 0 ? r : new X87Result(r.value(), early);
+    }
+
     // ---- NaNs and invalid operands -------------------------------------------------------
 
     private static X87Result invalid() { return new X87Result(ExtendedReal.INDEFINITE, IE); }
@@ -220,7 +231,7 @@ final class X87Arithmetic {
 
     /** FADD (SDM vol. 2, FADD/FADDP/FIADD): a + b. */
     static X87Result add(ExtendedReal a, ExtendedReal b, int fcw) {
-        return add(a, b, fcw, 0);
+        return stopped(add(a, b, fcw, 0), fcw);
     }
 
     /** {@code denormal}: DE when the operand came from a denormal binary32/binary64 in memory. */
@@ -246,7 +257,7 @@ final class X87Arithmetic {
 
     /** FSUB (SDM vol. 2, FSUB/FSUBP/FISUB): a - b. */
     static X87Result subtract(ExtendedReal a, ExtendedReal b, int fcw) {
-        return subtract(a, b, fcw, 0);
+        return stopped(subtract(a, b, fcw, 0), fcw);
     }
 
     private static X87Result subtract(ExtendedReal a, ExtendedReal b, int fcw, int denormal) {
@@ -257,7 +268,7 @@ final class X87Arithmetic {
 
     /** FMUL (SDM vol. 2, FMUL/FMULP/FIMUL): a * b; 0 * infinity is invalid. */
     static X87Result multiply(ExtendedReal a, ExtendedReal b, int fcw) {
-        return multiply(a, b, fcw, 0);
+        return stopped(multiply(a, b, fcw, 0), fcw);
     }
 
     private static X87Result multiply(ExtendedReal a, ExtendedReal b, int fcw, int denormal) {
@@ -276,7 +287,7 @@ final class X87Arithmetic {
 
     /** FDIV (SDM vol. 2, FDIV/FDIVP/FIDIV): a / b; 0/0 and infinity/infinity invalid, finite/0 ZE. */
     static X87Result divide(ExtendedReal a, ExtendedReal b, int fcw) {
-        return divide(a, b, fcw, 0);
+        return stopped(divide(a, b, fcw, 0), fcw);
     }
 
     private static X87Result divide(ExtendedReal a, ExtendedReal b, int fcw, int denormal) {
@@ -303,6 +314,10 @@ final class X87Arithmetic {
 
     /** FSQRT (SDM vol. 2, FSQRT): -0 stays -0; a negative non-zero operand is invalid. */
     static X87Result squareRoot(ExtendedReal a, int fcw) {
+        return stopped(squareRootMasked(a, fcw), fcw);
+    }
+
+    private static X87Result squareRootMasked(ExtendedReal a, int fcw) {
         X87Result nan = nanOperands(a, null);
         if (nan != null) return nan;
         if (a.isZero()) return new X87Result(a, 0);
@@ -321,6 +336,10 @@ final class X87Arithmetic {
 
     /** FRNDINT (SDM vol. 2, FRNDINT): to an integral value by RC; PC does not apply. */
     static X87Result roundToIntegral(ExtendedReal a, int fcw) {
+        return stopped(roundToIntegralMasked(a, fcw), fcw);
+    }
+
+    private static X87Result roundToIntegralMasked(ExtendedReal a, int fcw) {
         X87Result nan = nanOperands(a, null);
         if (nan != null) return nan;
         int flags = denormalFlags(a, a);
@@ -341,6 +360,10 @@ final class X87Arithmetic {
      * 64 bits (PC does not apply). 0 * 2^+infinity and infinity * 2^-infinity are invalid.
      */
     static X87Result scale(ExtendedReal a, ExtendedReal b, int fcw) {
+        return stopped(scaleMasked(a, b, fcw), fcw);
+    }
+
+    private static X87Result scaleMasked(ExtendedReal a, ExtendedReal b, int fcw) {
         X87Result nan = nanOperands(a, b);
         if (nan != null) return nan;
         int flags = denormalFlags(a, b);
@@ -457,14 +480,14 @@ final class X87Arithmetic {
     }
 
     private static X87Result withMemory(Operation op, ExtendedReal st0, ExtendedReal m, int denormal, int fcw) {
-        return switch (op) {
+        return stopped(switch (op) {
             case ADD -> add(st0, m, fcw, denormal);
             case SUBTRACT -> subtract(st0, m, fcw, denormal);
             case SUBTRACT_REVERSE -> subtract(m, st0, fcw, denormal);
             case MULTIPLY -> multiply(st0, m, fcw, denormal);
             case DIVIDE -> divide(st0, m, fcw, denormal);
             case DIVIDE_REVERSE -> divide(m, st0, fcw, denormal);
-        };
+        }, fcw);
     }
 
     private static boolean isDenormal(long bits, int fractionBits, int exponentBits) {

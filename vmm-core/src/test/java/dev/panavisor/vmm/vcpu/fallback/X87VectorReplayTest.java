@@ -108,7 +108,14 @@ class X87VectorReplayTest {
             }
             default -> null;
         };
-        return got == null ? null : new String[]{expected, got};
+        if (got == null) return null;
+        int fsw = Integer.parseInt(f[f.length - 1], 16);
+        if ((fsw & ~fcw & 7) != 0) {
+            // An unmasked IE, ZE or DE stopped the instruction: the destination is not written, only FSW counts.
+            expected = f[f.length - 1];
+            got = got.substring(got.lastIndexOf(' ') + 1);
+        }
+        return new String[]{expected, got};
     }
 
     private static X87Arithmetic.Operation operation(String op) {
