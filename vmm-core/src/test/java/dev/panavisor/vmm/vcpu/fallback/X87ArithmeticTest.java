@@ -284,6 +284,18 @@ class X87ArithmeticTest {
         assertEquals(exact ? 0 : PE, r.flags() & PE);
     }
 
+    /** FRNDINT under each RC agrees with Math.rint, floor, ceil and truncation for every finite double. */
+    @Property(tries = 2000)
+    void frndintMatchesJavaRounding(@ForAll double a) {
+        if (Double.isNaN(a) || Double.isInfinite(a)) return;
+        double[] expected = {Math.rint(a), Math.floor(a), Math.ceil(a), a < 0 ? Math.ceil(a) : Math.floor(a)};
+        for (int rc = 0; rc < 4; rc++) {
+            X87Result r = roundToIntegral(x(a), EXTENDED | (rc << 10));
+            assertEquals(Double.doubleToRawLongBits(expected[rc]), Double.doubleToRawLongBits(d(r.value())), "rc " + rc + " of " + a);
+            assertEquals(expected[rc] == a ? 0 : PE, r.flags() & PE);
+        }
+    }
+
     /** Every binary32 value loads exactly and stores back unchanged (SNaNs come back quiet). */
     @Property(tries = 3000)
     void binary32RoundTrips(@ForAll int bits) {
