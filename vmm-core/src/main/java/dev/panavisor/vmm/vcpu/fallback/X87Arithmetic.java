@@ -153,13 +153,9 @@ final class X87Arithmetic {
         // Masked underflow: denormalised, rounded at the fixed position of the minimum exponent; UE only if inexact.
         int quantum = emin - (p - 1);
         Cut c = cut(m, scale, sticky, quantum, negative, rc);
-        BigInteger kept = c.kept;
-        if (kept.bitLength() > p) { // cannot happen below emin, kept for symmetry with the normal case
-            kept = kept.shiftRight(1);
-            quantum++;
-        }
+        // Rounding up may reach 2^emin, the smallest normal number (kept = 2^(p-1)); it cannot go further.
         int flags = c.inexact ? UE | PE | (c.up ? C1 : 0) : 0;
-        return new Rounded(negative, kept, quantum, flags, false);
+        return new Rounded(negative, c.kept, quantum, flags, false);
     }
 
     /** Packs a rounded value (kept null: infinity) as double extended. */
@@ -211,7 +207,7 @@ final class X87Arithmetic {
             pick = a.isQuietNaN() ? a : b; // an SNaN and a QNaN: the QNaN
         } else if (an && bn) {
             int order = Long.compareUnsigned(a.significand() | ExtendedReal.QUIET_BIT, b.significand() | ExtendedReal.QUIET_BIT);
-            if (order == 0) pick = a.negative() ? b : a; // equal payloads: the positive one
+            if (order == 0) pick = a.negative() ? b : a; // equal payloads: the positive one (hardware)
             else pick = order > 0 ? a : b;
         } else {
             pick = an ? a : b;
@@ -243,7 +239,7 @@ final class X87Arithmetic {
             if (a.isInfinity() && b.isInfinity() && a.negative() != b.negative()) return invalid();
             return new X87Result(a.isInfinity() ? a : b, flags);
         }
-        // An exact zero sum is +0 except under round-down; two zeros of one sign keep it (SDM vol. 1, 4.8.3.6? table 4-? ; IEEE 754 6.3).
+        // An exact zero sum is +0 except under round-down; two zeros of one sign keep it (IEEE 754-2008, 6.3; hardware vectors).
         boolean zeroNegative = a.negative() == b.negative() ? a.negative() : roundingControl(fcw) == RC_DOWN;
         if (a.isZero() && b.isZero()) return new X87Result(zero(zeroNegative), flags);
         int sa = scaleOf(a), sb = scaleOf(b);
