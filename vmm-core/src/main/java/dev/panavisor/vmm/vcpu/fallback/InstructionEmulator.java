@@ -32,9 +32,11 @@ public final class InstructionEmulator {
         Executor x87Data = new X87DataTransfer();
         for (InstructionKind k : new InstructionKind[]{InstructionKind.FILD16, InstructionKind.FILD32, InstructionKind.FILD64,
                 InstructionKind.FLD32, InstructionKind.FLD64, InstructionKind.FLDZ, InstructionKind.FLD1,
-                InstructionKind.FCOMI, InstructionKind.FCOMIP, InstructionKind.FUCOMI, InstructionKind.FUCOMIP, InstructionKind.FST32, InstructionKind.FST64, InstructionKind.FSTP32, InstructionKind.FSTP64}) {
+                InstructionKind.FCOMI, InstructionKind.FCOMIP, InstructionKind.FUCOMI, InstructionKind.FUCOMIP}) {
             executors.put(k, x87Data);
         }
+        Executor x87Operations = new X87Operations();
+        for (InstructionKind k : InstructionKind.values()) if (k.isX87Operation()) executors.put(k, x87Operations);
         Executor sse = new SseControl();
         executors.put(InstructionKind.LDMXCSR, sse);
         executors.put(InstructionKind.STMXCSR, sse);

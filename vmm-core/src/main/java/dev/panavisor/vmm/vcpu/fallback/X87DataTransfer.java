@@ -6,18 +6,14 @@ import static dev.panavisor.vmm.memory.GuestMemory.U16_LE;
 import static dev.panavisor.vmm.memory.GuestMemory.U64_LE;
 
 /**
- * FILD m16/m32/m64int, FLD m32/m64fp and FST/FSTP m32/m64fp (SDM vol. 2, FILD, FLD and
- * FST/FSTP) against the
+ * FILD m16/m32/m64int, FLD m32/m64fp, FLDZ, FLD1 and (through {@link X87Compare}) the
+ * FCOMI family (SDM vol. 2, FILD, FLD, FCOMI) against the
  * x87 register stack in the XSAVE image's legacy region. The image keeps ST(0)..ST(7) in
  * stack order at 32 + 16*i (SDM vol. 1, 10.5.1, table 10-2), FSW.TOP in bits 13:11 and the
  * abridged tag word by physical register (bit j = R[j] not empty).
  *
- * <p>Only exact conversions are carried out: every integer FILD loads and every single or
- * double FLD loads is exact in double extended precision, and FST/FSTP stores a value whose exponent and significand fit the
- * destination format unchanged (zero, infinity, normal numbers without lost bits, QNaN).
- * A store that would round, overflow, underflow or produce a denormal needs the rounding and
- * exception machinery of x87 arithmetic, which the fallback does not model: it stops the VM
- * with that reason instead of guessing.
+ * <p>These loads are exact in double extended precision. Stores (FST/FSTP, FIST/FISTP...),
+ * arithmetic and everything else of D8-DF is {@link X87Operations}.
  */
 final class X87DataTransfer implements Executor {
     static final int ST_BASE = 32, ST_STRIDE = 16;
@@ -46,7 +42,7 @@ final class X87DataTransfer implements Executor {
         switch (insn.kind()) {
             case FILD16, FILD32, FILD64, FLD32, FLD64, FLDZ, FLD1 -> load(insn, cpu, memory, image, linear, fcw, fsw);
             case FCOMI, FCOMIP, FUCOMI, FUCOMIP -> X87Compare.compare(insn, cpu, image, fcw, fsw);
-            default -> store(insn, cpu, memory, image, linear, fcw, fsw);
+            default -> throw new IllegalStateException(insn.kind().name());
         }
         image.set(U64_LE, X87Control.XSTATE_BV, image.get(U64_LE, X87Control.XSTATE_BV) | 1L);
         cpu.xsaveImageChanged();
@@ -109,34 +105,6 @@ final class X87DataTransfer implements Executor {
         image.set(U16_LE, X87Control.FSW, (short) ((fsw & ~TOP_MASK) | (newTop << TOP_SHIFT)));
     }
 
-    private static void store(DecodedInstruction insn, CpuState cpu, LinearMemory memory, MemorySegment image, long linear,
-                              int fcw, int fsw) throws GuestFault, EmulationRefused {
-        boolean single = insn.kind() == InstructionKind.FST32 || insn.kind() == InstructionKind.FSTP32;
-        boolean pop = insn.kind() == InstructionKind.FSTP32 || insn.kind() == InstructionKind.FSTP64;
-        int top = (fsw & TOP_MASK) >> TOP_SHIFT;
-        int tags = image.get(java.lang.foreign.ValueLayout.JAVA_BYTE, X87Control.FTW) & 0xFF;
-        long result;
-        if ((tags & (1 << top)) == 0) {
-            // Stack underflow (SDM vol. 1, 8.5.1.1): IE and SF set, C1 clear; masked, the indefinite is stored.
-            fsw = (fsw | FSW_IE | FSW_SF) & ~FSW_C1;
-            if ((fcw & FSW_IE) == 0) {
-                image.set(U16_LE, X87Control.FSW, (short) (fsw | FSW_ES | FSW_B));
-                return;
-            }
-            result = single ? 0xFFC0_0000L : 0xFFF8_0000_0000_0000L;
-        } else {
-            long significand = image.get(U64_LE, ST_BASE);
-            int signExponent = image.get(U16_LE, ST_BASE + 8) & 0xFFFF;
-            result = exactConversion(significand, signExponent, single, insn.kind().mnemonic());
-            fsw &= ~FSW_C1;
-        }
-        MemorySegment buf = MemorySegment.ofArray(new byte[8]);
-        buf.set(U64_LE, 0, result);
-        memory.write(linear, buf, 0, single ? 4 : 8);
-        if (pop) fsw = pop(image, fsw);
-        image.set(U16_LE, X87Control.FSW, (short) fsw);
-    }
-
     /** Pops the register stack: R[TOP] becomes empty and keeps its contents, which are now ST(7). Returns the new FSW. */
     static int pop(MemorySegment image, int fsw) {
         int top = (fsw & TOP_MASK) >> TOP_SHIFT;
@@ -177,39 +145,5 @@ final class X87DataTransfer implements Executor {
         }
         long significand = Long.MIN_VALUE | (fraction << (63 - fractionBits));
         return new long[]{significand, signBit | (exponent - bias + EXTENDED_BIAS), 0};
-    }
-
-    /**
-     * The binary32/binary64 encoding of a double extended value when it converts without
-     * rounding or exception (SDM vol. 1, 4.2.2 and 8.2.2), else EmulationRefused.
-     */
-    static long exactConversion(long significand, int signExponent, boolean single, String what) throws EmulationRefused {
-        int fractionBits = single ? 23 : 52;
-        int exponentBits = single ? 8 : 11;
-        int bias = (1 << (exponentBits - 1)) - 1;
-        long sign = (long) (signExponent >>> 15) << (fractionBits + exponentBits);
-        int exponent = signExponent & 0x7FFF;
-        long maxExponent = (1L << exponentBits) - 1;
-        if (exponent == 0 && significand == 0) return sign;
-        if (exponent == 0x7FFF) {
-            long fraction = significand & Long.MAX_VALUE;
-            if (significand == Long.MIN_VALUE) return sign | (maxExponent << fractionBits); // infinity
-            if (significand < 0 && (fraction >>> 62) == 1) {
-                // QNaN: the fraction's high bits carry over (truncation of a NaN payload is not rounding).
-                return sign | (maxExponent << fractionBits) | (fraction >>> (63 - fractionBits));
-            }
-            throw new EmulationRefused(what + " of a signalling NaN or unsupported encoding needs x87 exception handling the fallback does not model");
-        }
-        if (significand >= 0) {
-            throw new EmulationRefused(what + " of a denormal, unnormal or pseudo-denormal value is not emulated");
-        }
-        int unbiased = exponent - EXTENDED_BIAS;
-        long lost = significand & ((1L << (63 - fractionBits)) - 1);
-        if (unbiased < 1 - bias || unbiased > bias || lost != 0) {
-            throw new EmulationRefused(String.format("%s of 0x%04x_%016x would round, overflow or underflow: x87 rounding is not emulated",
-                    what, signExponent, significand));
-        }
-        long fraction = (significand & Long.MAX_VALUE) >>> (63 - fractionBits);
-        return sign | ((long) (unbiased + bias) << fractionBits) | fraction;
     }
 }
