@@ -161,7 +161,24 @@ final class X87Operations implements Executor {
                 s.fsw = (s.fsw & ~CONDITION) | (r.conditionBits() & CONDITION);
                 s.set(0, r.value());
             }
-            case FXTRACT -> throw new EmulationRefused("FXTRACT is not emulated");
+            case FXTRACT -> {
+                // ST(0) becomes the exponent, then the significand is pushed (SDM vol. 2, FXTRACT).
+                if (s.empty(0)) {
+                    underflow(s);
+                    s.set(0, ExtendedReal.INDEFINITE);
+                    pushChecked(s, ExtendedReal.INDEFINITE);
+                    return;
+                }
+                if (!s.emptyPhysical((s.top - 1) & 7)) {
+                    pushChecked(s, ExtendedReal.INDEFINITE); // overflow: IE, SF, C1; masked, pushes the indefinite
+                    s.set(1, ExtendedReal.INDEFINITE);
+                    return;
+                }
+                X87Result[] r = X87Arithmetic.extract(s.st(0), s.fcw);
+                admit(s, r[0].flags(), true, k.mnemonic());
+                s.set(0, r[0].value());
+                s.push(r[1].value());
+            }
             default -> arithmetic(k, memory, s, linear, i);
         }
     }

@@ -414,6 +414,41 @@ class X87OperationsTest {
     }
 
     @Test
+    void fscaleFxtractFpremFprem1_sdmVol2() throws Exception {
+        FakeCpu cpu = stack(3.0, 1.5);
+        run(cpu, 0xD9, 0xFD);                                   // fscale: 1.5 * 2^3
+        assertEquals(12.0, st(cpu, 0));
+        assertEquals(3.0, st(cpu, 1), "ST(1) unchanged");
+        FakeCpu x = stack(-12.0);
+        run(x, 0xD9, 0xF4);                                     // fxtract: -12 = -1.5 * 2^3
+        assertEquals(-1.5, st(x, 0));
+        assertEquals(3.0, st(x, 1));
+        assertEquals(6, top(x));
+        FakeCpu p = stack(3.0, 17.0);
+        run(p, 0xD9, 0xF8);                                     // fprem: 17 - 5*3 = 2, quotient 101b
+        assertEquals(2.0, st(p, 0));
+        assertEquals(C0 | C1, fsw(p) & (C0 | C1 | C2 | C3), "q2 -> C0, q1 -> C3, q0 -> C1; complete");
+        FakeCpu p1 = stack(3.0, 17.0);
+        run(p1, 0xD9, 0xF5);                                    // fprem1: 17 - 6*3 = -1, quotient 110b
+        assertEquals(-1.0, st(p1, 0));
+        assertEquals(C0 | C3, fsw(p1) & (C0 | C1 | C2 | C3));
+    }
+
+    @Test
+    void fxtractOfZeroRaisesZe() throws Exception {
+        FakeCpu cpu = stack(0.0);
+        run(cpu, 0xD9, 0xF4);
+        assertEquals(Double.NEGATIVE_INFINITY, st(cpu, 1));
+        assertEquals(0.0, st(cpu, 0));
+        assertEquals(ZE, fsw(cpu) & ZE);
+        FakeCpu unmasked = stack(0.0);
+        fcw(unmasked, 0x037B);
+        run(unmasked, 0xD9, 0xF4);
+        assertEquals(7, top(unmasked), "nothing pushed");
+        assertEquals(ZE | ES | B, fsw(unmasked) & (ZE | ES | B));
+    }
+
+    @Test
     void aMemoryFaultLeavesTheStackAsItWas() throws Exception {
         FakeCpu cpu = stack(1.0);
         cpu.unmappedPages.add(0x5000L);
