@@ -284,11 +284,11 @@ public final class InstructionDecoder {
     /** Memory forms by escape (D8..DF) and ModRM reg field (SDM vol. 2, tables, ..., A-21). */
     private static final InstructionKind[][] X87_MEMORY = {
             row("FADD32", "FMUL32", "FCOM32", "FCOMP32", "FSUB32", "FSUBR32", "FDIV32", "FDIVR32"),
-            row("FLD32", null, "FST32", "FSTP32", null, "FLDCW", null, "FNSTCW"),
+            row("FLD32", null, "FST32", "FSTP32", "FLDENV", "FLDCW", "FNSTENV", "FNSTCW"),
             row("FIADD32", "FIMUL32", "FICOM32", "FICOMP32", "FISUB32", "FISUBR32", "FIDIV32", "FIDIVR32"),
             row("FILD32", "FISTTP32", "FIST32", "FISTP32", null, "FLD80", null, "FSTP80"),
             row("FADD64", "FMUL64", "FCOM64", "FCOMP64", "FSUB64", "FSUBR64", "FDIV64", "FDIVR64"),
-            row("FLD64", "FISTTP64", "FST64", "FSTP64", null, null, null, "FNSTSW"),
+            row("FLD64", "FISTTP64", "FST64", "FSTP64", "FRSTOR", null, "FNSAVE", "FNSTSW"),
             row("FIADD16", "FIMUL16", "FICOM16", "FICOMP16", "FISUB16", "FISUBR16", "FIDIV16", "FIDIVR16"),
             row("FILD16", "FISTTP16", "FIST16", "FISTP16", null, "FILD64", null, "FISTP64"),
     };
@@ -346,10 +346,6 @@ public final class InstructionDecoder {
         int reg = (modrm >> 3) & 7;
         if ((modrm >> 6) != 3) {
             String name = switch (op << 4 | reg) {
-                case 0xD94 -> "FLDENV";
-                case 0xD96 -> "FNSTENV";
-                case 0xDD4 -> "FRSTOR";
-                case 0xDD6 -> "FNSAVE";
                 case 0xDF4 -> "FBLD";
                 case 0xDF6 -> "FBSTP";
                 default -> null;

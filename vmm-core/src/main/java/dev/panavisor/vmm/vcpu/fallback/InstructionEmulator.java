@@ -37,6 +37,10 @@ public final class InstructionEmulator {
         }
         Executor x87Operations = new X87Operations();
         for (InstructionKind k : InstructionKind.values()) if (k.isX87Operation()) executors.put(k, x87Operations);
+        Executor x87Environment = new X87Environment();
+        for (InstructionKind k : new InstructionKind[]{InstructionKind.FNSTENV, InstructionKind.FLDENV, InstructionKind.FNSAVE, InstructionKind.FRSTOR}) {
+            executors.put(k, x87Environment);
+        }
         Executor sse = new SseControl();
         executors.put(InstructionKind.LDMXCSR, sse);
         executors.put(InstructionKind.STMXCSR, sse);
