@@ -145,9 +145,9 @@ public enum InstructionKind {
 
     public String mnemonic() { return mnemonic; }
 
-    /** The x87 instructions {@link X87Operations} carries out (everything of D8-DF but the control group and FILD/FLD m32/m64/FCOMI). */
+    /** The x87 instructions {@link X87Operations} carries out (D8-DF but the control and environment instructions). */
     public boolean isX87Operation() {
-        return ordinal() >= FST32.ordinal() && ordinal() <= FPREM1.ordinal();
+        return ordinal() >= FILD16.ordinal() && ordinal() <= FPREM1.ordinal();
     }
 
     /** The XSAVE family reads or writes an XSAVE area in memory. */

@@ -45,7 +45,7 @@ final class X87Environment implements Executor {
                 storeEnvironment(image, buf, small);
                 if (registers) {
                     for (int i = 0; i < 8; i++) {
-                        long from = X87DataTransfer.ST_BASE + (long) X87DataTransfer.ST_STRIDE * i;
+                        long from = X87Operations.ST_BASE + (long) X87Operations.ST_STRIDE * i;
                         MemorySegment.copy(image, from, buf, envBytes + 10L * i, 10);
                     }
                 }
@@ -61,7 +61,7 @@ final class X87Environment implements Executor {
                 loadEnvironment(image, buf, small);
                 if (registers) {
                     for (int i = 0; i < 8; i++) {
-                        long to = X87DataTransfer.ST_BASE + (long) X87DataTransfer.ST_STRIDE * i;
+                        long to = X87Operations.ST_BASE + (long) X87Operations.ST_STRIDE * i;
                         MemorySegment.copy(buf, envBytes + 10L * i, image, to, 10);
                         image.asSlice(to + 10, 6).fill((byte) 0);
                     }
@@ -136,7 +136,7 @@ final class X87Environment implements Executor {
             if ((abridged & (1 << j)) == 0) {
                 tag = 3;
             } else {
-                long base = X87DataTransfer.ST_BASE + (long) X87DataTransfer.ST_STRIDE * ((j - top) & 7);
+                long base = X87Operations.ST_BASE + (long) X87Operations.ST_STRIDE * ((j - top) & 7);
                 long significand = image.get(U64_LE, base);
                 int exponent = image.get(U16_LE, base + 8) & 0x7FFF;
                 if (exponent == 0x7FFF) tag = 2;

@@ -7,9 +7,11 @@ import static dev.panavisor.vmm.memory.GuestMemory.U16_LE;
 import static dev.panavisor.vmm.memory.GuestMemory.U64_LE;
 
 /**
- * The x87 arithmetic, comparison, register-stack and conversion instructions of
+ * The x87 loads, stores, arithmetic, comparisons and register-stack instructions of
  * {@link InstructionKind#isX87Operation()} (SDM vol. 2, the pages of FADD ... FXCH; vol. 1,
- * ch. 8). The arithmetic itself (rounding to FCW.PC/RC, special operands, the masked
+ * ch. 8), against the x87 state in the XSAVE image's legacy region: FCW, FSW (TOP in bits
+ * 13:11), the abridged tag word by physical register (bit j = R[j] not empty) and ST(0)..ST(7)
+ * in stack order. The arithmetic itself (rounding to FCW.PC/RC, special operands, the masked
  * responses and the flags they raise) is {@link X87Arithmetic}'s; this class owns the
  * operands, the register stack (TOP, tags, stack faults), the condition codes and what an
  * exception does given the FCW masks:
@@ -30,6 +32,8 @@ final class X87Operations implements Executor {
     static final int IE = 1, DE = 2, ZE = 4, OE = 8, UE = 16, PE = 32, SF = 1 << 6, ES = 1 << 7;
     static final int C0 = 1 << 8, C1 = 1 << 9, C2 = 1 << 10, C3 = 1 << 14, B = 1 << 15;
     static final int CONDITION = C0 | C1 | C2 | C3;
+    /** The XSAVE legacy region keeps ST(0)..ST(7) in stack order at 32 + 16*i (SDM vol. 1, 10.5.1, table 10-2). */
+    static final int ST_BASE = 32, ST_STRIDE = 16;
 
     /** Thrown inside to abandon the instruction after an unmasked exception: only FSW changes. */
     private static final class Abandon extends Exception {
@@ -65,6 +69,18 @@ final class X87Operations implements Executor {
         InstructionKind k = insn.kind();
         int i = insn.rmRegister() & 7;
         switch (k) {
+            case FILD16 -> pushChecked(s, readInteger(memory, linear, 2));
+            case FILD32 -> pushChecked(s, readInteger(memory, linear, 4));
+            case FILD64 -> pushChecked(s, readInteger(memory, linear, 8));
+            case FLDZ -> pushChecked(s, ExtendedReal.POSITIVE_ZERO);
+            case FLD1 -> pushChecked(s, ExtendedReal.ONE);
+            case FLD32, FLD64 -> {
+                // An SNaN raises IE (masked: loaded quieted), a denormal DE (masked: loaded normalised); SDM vol. 2, FLD.
+                X87Result r = readReal(memory, linear, k == InstructionKind.FLD32 ? 4 : 8, s.fcw);
+                if (s.emptyPhysical((s.top - 1) & 7)) admit(s, r.flags(), true, k.mnemonic());
+                pushChecked(s, r.value());
+            }
+            case FCOMI, FCOMIP, FUCOMI, FUCOMIP -> compareToEflags(k, cpu, s, i);
             case FST32, FSTP32, FST64, FSTP64 -> storeReal(k, memory, s, linear);
             case FIST16, FIST32, FISTP16, FISTP32, FISTP64, FISTTP16, FISTTP32, FISTTP64 -> storeInteger(k, memory, s, linear);
             case FSTP80 -> storeExtended(memory, s, linear);
@@ -415,6 +431,42 @@ final class X87Operations implements Executor {
         for (int p = 0; p < pops; p++) s.pop();
     }
 
+    private static final long EFLAGS_CMP = CpuState.RFLAGS_ZF | CpuState.RFLAGS_PF | CpuState.RFLAGS_CF
+            | CpuState.RFLAGS_OF | CpuState.RFLAGS_SF | CpuState.RFLAGS_AF;
+
+    /**
+     * FCOMI, FCOMIP, FUCOMI, FUCOMIP ST(0), ST(i) (SDM vol. 2, FCOMI/FCOMIP/FUCOMI/FUCOMIP): ZF PF
+     * CF = 000 greater, 001 less, 100 equal, 111 unordered; OF SF AF cleared; C1 = 0. FCOMI
+     * raises IE for any NaN, FUCOMI only for an SNaN. An unmasked IE leaves EFLAGS and the stack
+     * unchanged.
+     */
+    private static void compareToEflags(InstructionKind k, CpuState cpu, Stack s, int i) throws Abandon {
+        boolean quiet = k == InstructionKind.FUCOMI || k == InstructionKind.FUCOMIP;
+        boolean pop = k == InstructionKind.FCOMIP || k == InstructionKind.FUCOMIP;
+        long result;
+        if (s.empty(0) || s.empty(i)) {
+            underflow(s);
+            result = CpuState.RFLAGS_ZF | CpuState.RFLAGS_PF | CpuState.RFLAGS_CF;
+        } else {
+            X87Comparison c = X87Arithmetic.compare(s.st(0), s.st(i), quiet);
+            int raised = c.flags() & 0x3F;
+            if ((raised & ~s.fcw & 0x3F) != 0) {
+                s.fsw |= raised | ES | B;
+                throw new Abandon();
+            }
+            s.fsw |= raised;
+            result = switch (c.relation()) {
+                case X87Comparison.GREATER -> 0;
+                case X87Comparison.LESS -> CpuState.RFLAGS_CF;
+                case X87Comparison.EQUAL -> CpuState.RFLAGS_ZF;
+                default -> CpuState.RFLAGS_ZF | CpuState.RFLAGS_PF | CpuState.RFLAGS_CF;
+            };
+        }
+        s.fsw &= ~C1;
+        cpu.setRflags((cpu.rflags() & ~EFLAGS_CMP) | result);
+        if (pop) s.pop();
+    }
+
     /** FXAM (SDM vol. 2, FXAM): C1 = sign; C3 C2 C0 name the class; no exception. */
     private static void examine(Stack s) {
         int codes;
@@ -489,7 +541,7 @@ final class X87Operations implements Executor {
             fsw = word & ~(7 << 11);
             tags = image.get(ValueLayout.JAVA_BYTE, X87Control.FTW) & 0xFF;
             for (int i = 0; i < 8; i++) {
-                long base = X87DataTransfer.ST_BASE + (long) X87DataTransfer.ST_STRIDE * i;
+                long base = ST_BASE + (long) ST_STRIDE * i;
                 st[i] = new ExtendedReal(image.get(U16_LE, base + 8) & 0xFFFF, image.get(U64_LE, base));
             }
             originalTags = tags;
@@ -539,7 +591,7 @@ final class X87Operations implements Executor {
 
         void write(MemorySegment image) {
             for (int i = 0; i < 8; i++) {
-                long base = X87DataTransfer.ST_BASE + (long) X87DataTransfer.ST_STRIDE * i;
+                long base = ST_BASE + (long) ST_STRIDE * i;
                 image.set(U64_LE, base, st[i].significand());
                 image.set(U16_LE, base + 8, (short) st[i].signExponent());
                 image.asSlice(base + 10, 6).fill((byte) 0);

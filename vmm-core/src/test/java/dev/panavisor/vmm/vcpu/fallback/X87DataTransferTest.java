@@ -11,7 +11,7 @@ import static dev.panavisor.vmm.vcpu.fallback.ExecutorTestSupport.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** FILD and FST/FSTP (SDM vol. 2, FILD and FST/FSTP; vol. 1, 8.1 and 8.5.1.1). */
+/** FILD, FLD and FST/FSTP to memory (SDM vol. 2, FILD, FLD and FST/FSTP; vol. 1, 8.1 and 8.5.1.1), carried out by X87Operations. */
 class X87DataTransferTest {
     static int top(FakeCpu cpu) { return (cpu.image.get(GuestMemory.U16_LE, X87Control.FSW) >> 11) & 7; }
     static int tags(FakeCpu cpu) { return cpu.image.get(ValueLayout.JAVA_BYTE, X87Control.FTW) & 0xFF; }
@@ -191,11 +191,31 @@ class X87DataTransferTest {
     }
 
     @Test
-    void fldOfASignallingNanStopsTheVm() {
+    void fldOfASignallingNanRaisesIeAndLoadsItQuieted_sdmVol2Fld() throws Exception {
         FakeCpu cpu = new FakeCpu();
         cpu.gpr[Registers.RSI] = 0x3000;
         cpu.ram.set(GuestMemory.U64_LE, 0x3000, 0x7FF0_0000_0000_0001L);
-        assertThrows(EmulationRefused.class, () -> run(cpu, 0xDD, 0x06));
+        run(cpu, 0xDD, 0x06);
+        assertEquals(7, top(cpu));
+        assertEquals(1, fsw(cpu) & 1, "IE");
+        assertEquals(0xC000_0000_0000_0800L, cpu.image.get(GuestMemory.U64_LE, 32), "quiet bit set, payload kept");
+        FakeCpu unmasked = new FakeCpu();
+        unmasked.image.set(GuestMemory.U16_LE, X87Control.FCW, (short) 0x037E);
+        unmasked.gpr[Registers.RSI] = 0x3000;
+        unmasked.ram.set(GuestMemory.U64_LE, 0x3000, 0x7FF0_0000_0000_0001L);
+        run(unmasked, 0xDD, 0x06);
+        assertEquals(0, top(unmasked), "nothing pushed");
+        assertEquals(0x8081, fsw(unmasked) & 0x8081, "IE, ES, B");
+    }
+
+    @Test
+    void fldOfADenormalWithDmClearPushesNothing_sdmVol1_8_5_2() throws Exception {
+        FakeCpu cpu = new FakeCpu();
+        cpu.image.set(GuestMemory.U16_LE, X87Control.FCW, (short) 0x037D);
+        cpu.gpr[Registers.RSI] = 0x3000;
+        cpu.ram.set(GuestMemory.U32_LE, 0x3000, 1);
+        run(cpu, 0xD9, 0x06);
         assertEquals(0, top(cpu));
+        assertEquals(0x8082, fsw(cpu) & 0x8082, "DE, ES, B");
     }
 }

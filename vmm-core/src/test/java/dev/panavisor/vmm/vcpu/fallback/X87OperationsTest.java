@@ -16,7 +16,7 @@ class X87OperationsTest {
 
     /** ST(i) as a double (exact for the values these tests use). */
     static double st(FakeCpu cpu, int i) {
-        long base = X87DataTransfer.ST_BASE + 16L * i;
+        long base = X87Operations.ST_BASE + 16L * i;
         ExtendedReal v = new ExtendedReal(cpu.image.get(GuestMemory.U16_LE, base + 8) & 0xFFFF, cpu.image.get(GuestMemory.U64_LE, base));
         if (v.isNaN()) return Double.NaN;
         if (v.isInfinity()) return v.negative() ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
@@ -25,7 +25,7 @@ class X87OperationsTest {
     }
 
     static ExtendedReal raw(FakeCpu cpu, int i) {
-        long base = X87DataTransfer.ST_BASE + 16L * i;
+        long base = X87Operations.ST_BASE + 16L * i;
         return new ExtendedReal(cpu.image.get(GuestMemory.U16_LE, base + 8) & 0xFFFF, cpu.image.get(GuestMemory.U64_LE, base));
     }
 
