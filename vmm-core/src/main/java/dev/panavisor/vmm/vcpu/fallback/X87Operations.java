@@ -60,6 +60,10 @@ final class X87Operations implements Executor {
             s.abandon();
         }
         s.write(image);
+        // The last-instruction pointers an x87 exception handler reads (SDM vol. 1, 8.1.8): FIP
+        // and, for a memory operand, FDP, as the 64-bit offsets of KVM's image. FOP is left alone.
+        image.set(U64_LE, X87Control.FIP, cpu.rip());
+        if (insn.hasMemoryOperand()) image.set(U64_LE, X87Control.FDP, linear);
         image.set(U64_LE, X87Control.XSTATE_BV, image.get(U64_LE, X87Control.XSTATE_BV) | 1L);
         cpu.xsaveImageChanged();
     }

@@ -38,7 +38,8 @@ class X87EnvironmentTest {
         FakeCpu cpu = state();
         run(cpu, 0xD9, 0x37);                                   // fnstenv [rdi]
         // This host's x87, same sequence in 64-bit mode: 7f03ffff 0030ffff ff4fffff <FIP> 00000000 00000000 0000ffff
-        assertEquals("7f03ffff" + "0030ffff" + "ff4fffff" + "00000000" + "00000000" + "00000000" + "0000ffff", bytes(cpu, 28));
+        // Here FIP = 0x1004 (the FLD's RIP), FDP = 0x3000 (its operand), selectors 0.
+        assertEquals("7f03ffff" + "0030ffff" + "ff4fffff" + "04100000" + "00000000" + "00300000" + "0000ffff", bytes(cpu, 28));
         assertEquals(0x037F, cpu.image.get(GuestMemory.U16_LE, X87Control.FCW) & 0xFFFF, "exceptions masked (already were)");
     }
 
@@ -88,7 +89,7 @@ class X87EnvironmentTest {
         FakeCpu cpu = state();
         cpu.ram.set(GuestMemory.U64_LE, AREA + 8, -1L);
         run(cpu, 0x66, 0xD9, 0x37);                                   // fnstenv (o16) [rdi]
-        assertEquals("7f03" + "0030" + "ff4f" + "0000" + "0000" + "0000" + "0000" + "ffff", bytes(cpu, 16), "14 bytes, then untouched");
+        assertEquals("7f03" + "0030" + "ff4f" + "0410" + "0000" + "0030" + "0000" + "ffff", bytes(cpu, 16), "14 bytes, then untouched");
         cpu.ram.set(GuestMemory.U16_LE, AREA + 4, (short) 0xFFFF);    // all empty
         run(cpu, 0x66, 0xD9, 0x27);
         assertEquals(0, tags(cpu));

@@ -459,6 +459,18 @@ class X87OperationsTest {
     }
 
     @Test
+    void fipAndFdpPointAtTheLastX87InstructionAndOperand_sdmVol1_8_1_8() throws Exception {
+        FakeCpu cpu = stack(2.0);
+        long rip = cpu.rip;
+        run(cpu, 0xD8, 0x4E, 0x08);                             // fmul dword [rsi+8]
+        assertEquals(rip, cpu.image.get(GuestMemory.U64_LE, X87Control.FIP));
+        assertEquals(DATA + 8, cpu.image.get(GuestMemory.U64_LE, X87Control.FDP));
+        run(cpu, 0xD9, 0xE0);                                   // fchs: FDP kept
+        assertEquals(rip + 3, cpu.image.get(GuestMemory.U64_LE, X87Control.FIP));
+        assertEquals(DATA + 8, cpu.image.get(GuestMemory.U64_LE, X87Control.FDP));
+    }
+
+    @Test
     void lockAndCr0TsAreFaults() throws Exception {
         FakeCpu cpu = stack(1.0);
         run(cpu, 0xF0, 0xD9, 0xE0);
