@@ -290,7 +290,7 @@ public final class InstructionDecoder {
             row("FADD64", "FMUL64", "FCOM64", "FCOMP64", "FSUB64", "FSUBR64", "FDIV64", "FDIVR64"),
             row("FLD64", "FISTTP64", "FST64", "FSTP64", "FRSTOR", null, "FNSAVE", "FNSTSW"),
             row("FIADD16", "FIMUL16", "FICOM16", "FICOMP16", "FISUB16", "FISUBR16", "FIDIV16", "FIDIVR16"),
-            row("FILD16", "FISTTP16", "FIST16", "FISTP16", null, "FILD64", null, "FISTP64"),
+            row("FILD16", "FISTTP16", "FIST16", "FISTP16", "FBLD", "FILD64", "FBSTP", "FISTP64"),
     };
 
     /**
@@ -346,8 +346,6 @@ public final class InstructionDecoder {
         int reg = (modrm >> 3) & 7;
         if ((modrm >> 6) != 3) {
             String name = switch (op << 4 | reg) {
-                case 0xDF4 -> "FBLD";
-                case 0xDF6 -> "FBSTP";
                 default -> null;
             };
             return name != null ? name : "x87 escape " + hex(op) + " /" + reg + " (reserved memory form)";

@@ -109,6 +109,8 @@ public enum InstructionKind {
     FLDL2E("FLDL2E"),
     FLDLG2("FLDLG2"),
     FLDLN2("FLDLN2"),
+    FBLD("FBLD m80bcd"),
+    FBSTP("FBSTP m80bcd"),
     FCHS("FCHS"),
     FABS("FABS"),
     FFREE("FFREE ST(i)"),

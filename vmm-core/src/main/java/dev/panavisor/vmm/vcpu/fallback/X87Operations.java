@@ -94,6 +94,20 @@ final class X87Operations implements Executor {
                 pushChecked(s, new ExtendedReal(buf.get(U16_LE, 8) & 0xFFFF, buf.get(U64_LE, 0)));
             }
             case FLD_STI -> pushChecked(s, s.empty(i) ? null : s.st(i));
+            case FBLD -> {
+                // 18 packed BCD digits, sign in bit 7 of byte 9: always exact (SDM vol. 2, FBLD; vol. 1, 4.7).
+                MemorySegment buf = MemorySegment.ofArray(new byte[10]);
+                memory.read(linear, buf, 0, 10);
+                long value = 0;
+                for (int b = 8; b >= 0; b--) {
+                    int pair = buf.get(ValueLayout.JAVA_BYTE, b) & 0xFF;
+                    value = value * 100 + (pair >> 4) * 10 + (pair & 0xF); // digits above 9 are undefined on hardware
+                }
+                boolean negative = (buf.get(ValueLayout.JAVA_BYTE, 9) & 0x80) != 0;
+                ExtendedReal v = ExtendedReal.fromInteger(value);
+                pushChecked(s, negative ? (value == 0 ? ExtendedReal.NEGATIVE_ZERO : v.negate()) : v);
+            }
+            case FBSTP -> storeBcd(memory, s, linear);
             case FLDPI, FLDL2T, FLDL2E, FLDLG2, FLDLN2 -> pushChecked(s, constant(k, s.fcw));
             case FXCH -> {
                 if (s.empty(0) || s.empty(i)) {
@@ -365,6 +379,48 @@ final class X87Operations implements Executor {
         }
         write(memory, linear, bits, bytes);
         if (pop) s.pop();
+    }
+
+    private static final long BCD_MAX = 999_999_999_999_999_999L;
+
+    /**
+     * FBSTP m80bcd (SDM vol. 2, FBSTP): ST(0) rounded to an integer by RC, as 18 packed BCD
+     * digits and a sign, then popped. A NaN, an infinity or a value beyond 18 digits raises IE;
+     * masked, the packed BCD indefinite (FFFF C000 0000 0000 0000h) is stored.
+     */
+    private static void storeBcd(LinearMemory memory, Stack s, long linear) throws GuestFault, EmulationRefused, Abandon {
+        MemorySegment buf = MemorySegment.ofArray(new byte[10]);
+        boolean indefinite;
+        long value = 0;
+        boolean negative = false;
+        if (s.empty(0)) {
+            underflow(s);
+            indefinite = true;
+        } else {
+            X87Store r = X87Arithmetic.toInteger(s.st(0), 8, s.fcw, false);
+            int flags = r.flags();
+            value = r.bits();
+            negative = s.st(0).negative();
+            if ((flags & IE) == 0 && (value > BCD_MAX || value < -BCD_MAX)) flags = IE;
+            admit(s, flags, false, "FBSTP");
+            indefinite = (flags & IE) != 0;
+        }
+        if (indefinite) {
+            buf.set(U16_LE, 8, (short) 0xFFFF);
+            buf.set(ValueLayout.JAVA_BYTE, 7, (byte) 0xC0);
+        } else {
+            long magnitude = Math.abs(value);
+            for (int b = 0; b < 9; b++) {
+                int low = (int) (magnitude % 10);
+                magnitude /= 10;
+                int high = (int) (magnitude % 10);
+                magnitude /= 10;
+                buf.set(ValueLayout.JAVA_BYTE, b, (byte) (high << 4 | low));
+            }
+            if (negative) buf.set(ValueLayout.JAVA_BYTE, 9, (byte) 0x80);
+        }
+        memory.write(linear, buf, 0, 10);
+        s.pop();
     }
 
     /** FSTP m80fp: the register as it is; only a stack underflow can be raised. */

@@ -471,6 +471,26 @@ class X87OperationsTest {
     }
 
     @Test
+    void fbstpRoundsByRcAndFbldLoadsPackedBcd_sdmVol2FbldFbstp() throws Exception {
+        FakeCpu cpu = stack(-1234.5);
+        run(cpu, 0xDF, 0x36);                                   // fbstp [rsi]: -1234 (nearest even)
+        assertEquals(0x1234L, cpu.ram.get(GuestMemory.U64_LE, DATA));
+        assertEquals((short) 0x8000, cpu.ram.get(GuestMemory.U16_LE, DATA + 8));
+        assertEquals(PE, fsw(cpu) & (PE | C1));
+        assertEquals(0, top(cpu));
+        cpu.ram.set(GuestMemory.U64_LE, DATA + 0x10, 0x9876_5432_1098_7654L);
+        cpu.ram.set(GuestMemory.U16_LE, DATA + 0x18, (short) 0x0032);
+        run(cpu, 0xDF, 0x66, 0x10);                             // fbld [rsi+0x10]: 329876543210987654
+        run(cpu, 0xDF, 0x7E, 0x20);                             // fistp qword [rsi+0x20]
+        assertEquals(329_876_543_210_987_654L, cpu.ram.get(GuestMemory.U64_LE, DATA + 0x20));
+        FakeCpu big = stack(1e18);
+        run(big, 0xDF, 0x36);
+        assertEquals(0xC000_0000_0000_0000L, big.ram.get(GuestMemory.U64_LE, DATA), "the BCD indefinite");
+        assertEquals((short) 0xFFFF, big.ram.get(GuestMemory.U16_LE, DATA + 8));
+        assertEquals(IE, fsw(big) & (IE | PE));
+    }
+
+    @Test
     void lockAndCr0TsAreFaults() throws Exception {
         FakeCpu cpu = stack(1.0);
         run(cpu, 0xF0, 0xD9, 0xE0);
