@@ -147,6 +147,58 @@ after_mf:
         mov $0xBAD, %eax
         report %eax
 after_gp:
+        /* 8. x87 arithmetic like OVMF's DXE phase runs it, under UEFI's FCW 0x027F (double
+              precision, round to nearest, all masked). The host KVM here executes no x87
+              instruction itself: every one below goes through the fallback. */
+        fninit
+        fldcw fcw_uefi(%rip)
+        fildl x87_seven(%rip)           /* ST0 = 7 */
+        fldl x87_two_half(%rip)         /* ST0 = 2.5, ST1 = 7 */
+        fxch %st(1)                     /* ST0 = 7, ST1 = 2.5 */
+        fcomi %st(1), %st               /* 7 > 2.5: CF = ZF = 0 */
+        fcmovnbe %st(1), %st            /* taken: ST0 = 2.5 */
+        fstp %st(1)                     /* ST0 = 2.5 */
+        fmuls x87_four(%rip)            /* 10 */
+        fdivl x87_three(%rip)           /* 10/3 rounded to 53 bits */
+        fstpl data(%rip)
+        mov data(%rip), %eax
+        report %eax
+        mov data+4(%rip), %eax
+        report %eax
+        fldpi
+        fadd %st(0), %st                /* 2 pi */
+        fistpl data(%rip)               /* 6 */
+        mov data(%rip), %eax
+        report %eax
+        fildl x87_seven(%rip)
+        fsubrs x87_four(%rip)           /* 4 - 7 = -3 */
+        fabs
+        fsqrt                           /* sqrt(3) to 53 bits */
+        fstps data(%rip)                /* rounded again to 24 bits */
+        mov data(%rip), %eax
+        report %eax
+        fld1
+        fldz
+        fcompp                          /* 0 < 1: C0; pops both */
+        fnstsw %ax
+        and $0x7F00, %eax               /* C3 TOP C2 C1 C0 */
+        report %eax
+        fldl x87_two_half(%rip)
+        fchs
+        fisttpl data(%rip)              /* -2 */
+        mov data(%rip), %eax
+        report %eax
+        fildl x87_seven(%rip)
+        fidivrl x87_int_forty_nine(%rip) /* 49 / 7 = 7 */
+        fld %st(0)
+        fmulp %st, %st(1)               /* 49 */
+        fistps data(%rip)
+        movzwl data(%rip), %eax
+        report %eax
+        fnstsw %ax                      /* the stack is empty again, no exception flag */
+        and $0x78FF, %eax
+        report %eax
+
         mov $0xD0E, %eax
         report %eax
         cli
@@ -212,6 +264,14 @@ common_handler:                         /* stack: vector, error code, RIP, CS, R
         hlt
 
         .section .rodata
+        .balign 8
+x87_two_half:   .double 2.5
+x87_three:      .double 3.0
+x87_four:       .float 4.0
+x87_seven:      .long 7
+x87_int_forty_nine: .long 49
+fcw_uefi:       .word 0x027F
+        .balign 8
 idt_pointer:
         .word 32 * 16 - 1
         .quad idt

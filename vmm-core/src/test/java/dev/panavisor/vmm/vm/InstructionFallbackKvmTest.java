@@ -111,6 +111,14 @@ class InstructionFallbackKvmTest {
         assertEquals("V:d", log.get(i));
         assertEquals("E:0", log.get(i + 2));
         i += 3;
+        // 8. x87 under FCW 0x027F, the values a real x87 gives for the same sequence:
+        //    FILD/FLD/FXCH/FCOMI/FCMOVNBE/FSTP ST(1)/FMUL m32 = 10, FDIV m64 3: binary64 10/3 = 0x400AAAAA_AAAAAAAB;
+        //    FLDPI, FADD ST(0),ST(0), FISTP m32: 6; 4 - 7 by FSUBR m32, FABS, FSQRT, FSTP m32: 0x3FDDB3D7 (sqrt 3);
+        //    FLD1, FLDZ, FCOMPP, FNSTSW AX: C0 only, TOP 0; FCHS 2.5, FISTTP m32: -2;
+        //    FIDIVR m32 49/7, FLD ST(0), FMULP, FISTP m16: 49 (0x31); FSW at the end: PE only, TOP 0.
+        assertEquals(List.of("R:aaaaaaab", "R:400aaaaa", "R:6", "R:3fddb3d7", "R:100", "R:fffffffe", "R:31", "R:20"),
+                log.subList(i, i + 8));
+        i += 8;
         assertEquals(List.of("R:d0e"), log.subList(i, log.size()));
     }
 
@@ -128,6 +136,14 @@ class InstructionFallbackKvmTest {
         assertEquals(2L, s.completed().get(InstructionKind.XRSTOR));
         assertEquals(1L, s.faulted().get(InstructionKind.XRSTOR), "the #GP case");
         assertEquals(1L, s.faulted().get(InstructionKind.FWAIT), "the #MF case");
+        for (InstructionKind k : new InstructionKind[]{InstructionKind.FXCH, InstructionKind.FCOMI, InstructionKind.FCMOVNBE,
+                InstructionKind.FSTP_STI, InstructionKind.FMUL32, InstructionKind.FDIV64, InstructionKind.FSTP64,
+                InstructionKind.FLDPI, InstructionKind.FADD_ST0_STI, InstructionKind.FISTP32, InstructionKind.FSUBR32,
+                InstructionKind.FABS, InstructionKind.FSQRT, InstructionKind.FSTP32, InstructionKind.FCOMPP,
+                InstructionKind.FCHS, InstructionKind.FISTTP32, InstructionKind.FIDIVR32, InstructionKind.FLD_STI,
+                InstructionKind.FMULP, InstructionKind.FISTP16}) {
+            assertEquals(1L, s.completed().get(k), k.mnemonic());
+        }
         assertEquals(0, s.refused());
         assertFalse(s.describe().isEmpty());
     }
@@ -151,17 +167,16 @@ class InstructionFallbackKvmTest {
 
     @Test
     void anInstructionOutsideTheKnownSetStopsTheVmWithAReadableReport() {
-        // fxch st(1); hlt in real mode: KVM's emulator here has no x87 register operations, nor
-        // has the fallback (it stops OVMF's DXE on this host; FLD1 used to serve here until the
-        // fallback learnt it).
-        try (Vm vm = TinyGuests.boot(kvm, TinyGuests.bytes(0xD9, 0xC9, 0xF4), 1)) {
+        // fsin; hlt in real mode: KVM's emulator here has no x87 register operations, and the
+        // fallback refuses the transcendentals (FXCH served here until the fallback learnt it).
+        try (Vm vm = TinyGuests.boot(kvm, TinyGuests.bytes(0xD9, 0xFE, 0xF4), 1)) {
             vm.start();
             VmExit exit = vm.runUntilExit();
-            assumeTrue(exit.reason() != VmExit.Reason.ALL_VCPUS_HALTED, "this KVM executed FXCH itself");
+            assumeTrue(exit.reason() != VmExit.Reason.ALL_VCPUS_HALTED, "this KVM executed FSIN itself");
             assertEquals(VmExit.Reason.INTERNAL_ERROR, exit.reason());
             String report = exit.detail();
-            assertTrue(report.contains("instruction bytes d9 c9 f4"), report);
-            assertTrue(report.contains("x87 escape D9 C9"), report);
+            assertTrue(report.contains("instruction bytes d9 fe f4"), report);
+            assertTrue(report.contains("FSIN (D9 FE)"), report);
             assertTrue(report.contains("rip=0000000000000000"), report);
             assertEquals(1, vm.emulationStats().refused());
         }

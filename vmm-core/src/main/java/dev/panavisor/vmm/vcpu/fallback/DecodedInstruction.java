@@ -30,6 +30,10 @@ public record DecodedInstruction(InstructionKind kind, int length, int codeSize,
         } else if (kind == InstructionKind.FCOMI || kind == InstructionKind.FCOMIP
                 || kind == InstructionKind.FUCOMI || kind == InstructionKind.FUCOMIP) {
             b.append(" st(0), st(").append(rmRegister & 7).append(')');
+        } else if (kind.isX87Operation() && memory == null) {
+            int i = rmRegister & 7;
+            b.setLength(b.length() - kind.mnemonic().length());
+            b.append(kind.mnemonic().toLowerCase().replace("st(i)", "st(" + i + ")"));
         } else if (memory != null) {
             b.append(' ').append(memory);
         } else if (rmRegister >= 0) {

@@ -46,47 +46,30 @@ public final class InstructionDecoder {
             return switch (op) {
                 case 0xCC -> plain(InstructionKind.INT3);
                 case 0x9B -> plain(InstructionKind.FWAIT);
-                case 0xDB -> {
-                    int modrm = next();
-                    if (modrm == 0xE3) yield plain(InstructionKind.FNINIT);
-                    if (modrm == 0xE2) yield plain(InstructionKind.FNCLEX);
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 0) yield withModrm(InstructionKind.FILD32, modrm);
-                    if ((modrm & 0xF8) == 0xF0) yield withModrm(InstructionKind.FCOMI, modrm);
-                    if ((modrm & 0xF8) == 0xE8) yield withModrm(InstructionKind.FUCOMI, modrm);
-                    throw unknown("DB " + hex(modrm), x87Name(0xDB, modrm));
-                }
-                case 0xD9 -> {
-                    int modrm = next();
-                    if (modrm == 0xE8) yield plain(InstructionKind.FLD1);
-                    if (modrm == 0xEE) yield plain(InstructionKind.FLDZ);
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 0) yield withModrm(InstructionKind.FLD32, modrm);
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 2) yield withModrm(InstructionKind.FST32, modrm);
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 3) yield withModrm(InstructionKind.FSTP32, modrm);
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 5) yield withModrm(InstructionKind.FLDCW, modrm);
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7) yield withModrm(InstructionKind.FNSTCW, modrm);
-                    throw unknown("D9 " + hex(modrm), x87Name(0xD9, modrm));
-                }
-                case 0xDD -> {
-                    int modrm = next();
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 7) yield withModrm(InstructionKind.FNSTSW, modrm);
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 0) yield withModrm(InstructionKind.FLD64, modrm);
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 2) yield withModrm(InstructionKind.FST64, modrm);
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 3) yield withModrm(InstructionKind.FSTP64, modrm);
-                    throw unknown("DD " + hex(modrm), x87Name(0xDD, modrm));
-                }
-                case 0xDF -> {
-                    int modrm = next();
-                    // FNSTSW AX: decoded as a register form with AX as the operand
-                    if (modrm == 0xE0) yield withModrm(InstructionKind.FNSTSW, modrm);
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 0) yield withModrm(InstructionKind.FILD16, modrm);
-                    if ((modrm & 0xF8) == 0xF0) yield withModrm(InstructionKind.FCOMIP, modrm);
-                    if ((modrm & 0xF8) == 0xE8) yield withModrm(InstructionKind.FUCOMIP, modrm);
-                    if ((modrm >> 6) != 3 && ((modrm >> 3) & 7) == 5) yield withModrm(InstructionKind.FILD64, modrm);
-                    throw unknown("DF " + hex(modrm), x87Name(0xDF, modrm));
-                }
+                case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> x87(op);
                 case 0x0F -> twoByte();
                 default -> throw unknown(hex(op), oneByteName(op));
             };
+        }
+
+        /**
+         * The x87 escapes D8-DF (SDM vol. 2, appendix A.4, tables A-7 to A-22): with mod != 11b
+         * the reg field selects a memory form; with mod = 11b the reg field selects an ST(i)
+         * group, or, for D9/DA/DB/DE/DF, the whole ModRM byte names one instruction.
+         */
+        private DecodedInstruction x87(int op) throws DecodeException {
+            int modrm = next();
+            int reg = (modrm >> 3) & 7;
+            InstructionKind kind;
+            if ((modrm >> 6) != 3) {
+                kind = X87_MEMORY[op - 0xD8][reg];
+            } else {
+                kind = X87_REGISTER[op - 0xD8][reg];
+                if (kind == null) kind = x87Fixed(op, modrm);
+            }
+            if (kind == null) throw unknown(hex(op) + " " + hex(modrm), x87Name(op, modrm));
+            if (kind == InstructionKind.FNINIT || kind == InstructionKind.FNCLEX) return plain(kind);
+            return withModrm(kind, modrm);
         }
 
         /** Consumes prefixes; returns the first opcode byte. A REX only counts right before the opcode. */
@@ -286,13 +269,102 @@ public final class InstructionDecoder {
             case 0x6E, 0x6F -> "OUTS";
             case 0xFA -> "CLI";
             case 0xFB -> "STI";
-            case 0xD8, 0xDA, 0xDC, 0xDE -> "x87 escape " + hex(op);
             default -> null;
         };
     }
 
+    private static InstructionKind k(String name) { return name == null ? null : InstructionKind.valueOf(name); }
+
+    private static InstructionKind[] row(String... names) {
+        InstructionKind[] r = new InstructionKind[8];
+        for (int i = 0; i < 8; i++) r[i] = k(names[i]);
+        return r;
+    }
+
+    /** Memory forms by escape (D8..DF) and ModRM reg field (SDM vol. 2, tables, ..., A-21). */
+    private static final InstructionKind[][] X87_MEMORY = {
+            row("FADD32", "FMUL32", "FCOM32", "FCOMP32", "FSUB32", "FSUBR32", "FDIV32", "FDIVR32"),
+            row("FLD32", null, "FST32", "FSTP32", "FLDENV", "FLDCW", "FNSTENV", "FNSTCW"),
+            row("FIADD32", "FIMUL32", "FICOM32", "FICOMP32", "FISUB32", "FISUBR32", "FIDIV32", "FIDIVR32"),
+            row("FILD32", "FISTTP32", "FIST32", "FISTP32", null, "FLD80", null, "FSTP80"),
+            row("FADD64", "FMUL64", "FCOM64", "FCOMP64", "FSUB64", "FSUBR64", "FDIV64", "FDIVR64"),
+            row("FLD64", "FISTTP64", "FST64", "FSTP64", "FRSTOR", null, "FNSAVE", "FNSTSW"),
+            row("FIADD16", "FIMUL16", "FICOM16", "FICOMP16", "FISUB16", "FISUBR16", "FIDIV16", "FIDIVR16"),
+            row("FILD16", "FISTTP16", "FIST16", "FISTP16", "FBLD", "FILD64", "FBSTP", "FISTP64"),
+    };
+
+    /**
+     * Register forms (mod = 11b) whose reg field names an instruction on ST(i) (SDM vol. 2,
+     * tables A-8, A-10, ..., A-22). Note DC and DE swap FSUB/FSUBR and FDIV/FDIVR relative to D8:
+     * DC E8+i is FSUB ST(i),ST(0) and DC E0+i FSUBR ST(i),ST(0).
+     */
+    private static final InstructionKind[][] X87_REGISTER = {
+            row("FADD_ST0_STI", "FMUL_ST0_STI", "FCOM_STI", "FCOMP_STI", "FSUB_ST0_STI", "FSUBR_ST0_STI", "FDIV_ST0_STI", "FDIVR_ST0_STI"),
+            row("FLD_STI", "FXCH", null, null, null, null, null, null),
+            row("FCMOVB", "FCMOVE", "FCMOVBE", "FCMOVU", null, null, null, null),
+            row("FCMOVNB", "FCMOVNE", "FCMOVNBE", "FCMOVNU", null, "FUCOMI", "FCOMI", null),
+            row("FADD_STI_ST0", "FMUL_STI_ST0", null, null, "FSUBR_STI_ST0", "FSUB_STI_ST0", "FDIVR_STI_ST0", "FDIV_STI_ST0"),
+            row("FFREE", null, "FST_STI", "FSTP_STI", "FUCOM", "FUCOMP", null, null),
+            row("FADDP", "FMULP", null, null, "FSUBRP", "FSUBP", "FDIVRP", "FDIVP"),
+            row(null, null, null, null, null, "FUCOMIP", "FCOMIP", null),
+    };
+
+    /** Register forms whose whole ModRM byte names the instruction. */
+    private static InstructionKind x87Fixed(int op, int modrm) {
+        return switch (op << 8 | modrm) {
+            case 0xD9D0 -> InstructionKind.FNOP;
+            case 0xD9E0 -> InstructionKind.FCHS;
+            case 0xD9E1 -> InstructionKind.FABS;
+            case 0xD9E4 -> InstructionKind.FTST;
+            case 0xD9E5 -> InstructionKind.FXAM;
+            case 0xD9E8 -> InstructionKind.FLD1;
+            case 0xD9E9 -> InstructionKind.FLDL2T;
+            case 0xD9EA -> InstructionKind.FLDL2E;
+            case 0xD9EB -> InstructionKind.FLDPI;
+            case 0xD9EC -> InstructionKind.FLDLG2;
+            case 0xD9ED -> InstructionKind.FLDLN2;
+            case 0xD9EE -> InstructionKind.FLDZ;
+            case 0xD9F4 -> InstructionKind.FXTRACT;
+            case 0xD9F5 -> InstructionKind.FPREM1;
+            case 0xD9F6 -> InstructionKind.FDECSTP;
+            case 0xD9F7 -> InstructionKind.FINCSTP;
+            case 0xD9F8 -> InstructionKind.FPREM;
+            case 0xD9FA -> InstructionKind.FSQRT;
+            case 0xD9FC -> InstructionKind.FRNDINT;
+            case 0xD9FD -> InstructionKind.FSCALE;
+            case 0xDAE9 -> InstructionKind.FUCOMPP;
+            case 0xDBE2 -> InstructionKind.FNCLEX;
+            case 0xDBE3 -> InstructionKind.FNINIT;
+            case 0xDED9 -> InstructionKind.FCOMPP;
+            case 0xDFE0 -> InstructionKind.FNSTSW; // FNSTSW AX: a register form with AX as the operand
+            default -> null;
+        };
+    }
+
+    /** Names of the x87 instructions the fallback does not carry out, for the stop report. */
     private static String x87Name(int op, int modrm) {
-        return "x87 escape " + hex(op) + " " + hex(modrm);
+        int reg = (modrm >> 3) & 7;
+        if ((modrm >> 6) != 3) {
+            String name = switch (op << 4 | reg) {
+                default -> null;
+            };
+            return name != null ? name : "x87 escape " + hex(op) + " /" + reg + " (reserved memory form)";
+        }
+        String name = switch (op << 8 | modrm) {
+            case 0xD9F0 -> "F2XM1";
+            case 0xD9F1 -> "FYL2X";
+            case 0xD9F2 -> "FPTAN";
+            case 0xD9F3 -> "FPATAN";
+            case 0xD9F9 -> "FYL2XP1";
+            case 0xD9FB -> "FSINCOS";
+            case 0xD9FE -> "FSIN";
+            case 0xD9FF -> "FCOS";
+            case 0xDBE0 -> "FENI";
+            case 0xDBE1 -> "FDISI";
+            case 0xDBE4 -> "FSETPM";
+            default -> null;
+        };
+        return name != null ? name : "x87 escape " + hex(op) + " " + hex(modrm) + " (reserved or undocumented register form)";
     }
 
     private static String twoByteName(int op) {

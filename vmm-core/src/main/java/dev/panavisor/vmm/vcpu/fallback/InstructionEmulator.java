@@ -29,11 +29,11 @@ public final class InstructionEmulator {
         executors.put(InstructionKind.FLDCW, x87);
         executors.put(InstructionKind.FNSTCW, x87);
         executors.put(InstructionKind.FNSTSW, x87);
-        Executor x87Data = new X87DataTransfer();
-        for (InstructionKind k : new InstructionKind[]{InstructionKind.FILD16, InstructionKind.FILD32, InstructionKind.FILD64,
-                InstructionKind.FLD32, InstructionKind.FLD64, InstructionKind.FLDZ, InstructionKind.FLD1,
-                InstructionKind.FCOMI, InstructionKind.FCOMIP, InstructionKind.FUCOMI, InstructionKind.FUCOMIP, InstructionKind.FST32, InstructionKind.FST64, InstructionKind.FSTP32, InstructionKind.FSTP64}) {
-            executors.put(k, x87Data);
+        Executor x87Operations = new X87Operations();
+        for (InstructionKind k : InstructionKind.values()) if (k.isX87Operation()) executors.put(k, x87Operations);
+        Executor x87Environment = new X87Environment();
+        for (InstructionKind k : new InstructionKind[]{InstructionKind.FNSTENV, InstructionKind.FLDENV, InstructionKind.FNSAVE, InstructionKind.FRSTOR}) {
+            executors.put(k, x87Environment);
         }
         Executor sse = new SseControl();
         executors.put(InstructionKind.LDMXCSR, sse);

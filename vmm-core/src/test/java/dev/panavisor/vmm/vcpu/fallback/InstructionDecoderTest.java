@@ -55,6 +55,94 @@ class InstructionDecoderTest {
         assertEquals(Registers.RAX, ax.rmRegister());
     }
 
+    /** Every x87 form the fallback carries out, by its encoding (SDM vol. 2, appendix A.4, tables ). */
+    @Test
+    void x87OpcodeMapDecodesEveryCarriedOutForm() throws Exception {
+        String[] memory = {
+                "D8 FADD32 FMUL32 FCOM32 FCOMP32 FSUB32 FSUBR32 FDIV32 FDIVR32",
+                "D9 FLD32 - FST32 FSTP32 FLDENV FLDCW FNSTENV FNSTCW",
+                "DA FIADD32 FIMUL32 FICOM32 FICOMP32 FISUB32 FISUBR32 FIDIV32 FIDIVR32",
+                "DB FILD32 FISTTP32 FIST32 FISTP32 - FLD80 - FSTP80",
+                "DC FADD64 FMUL64 FCOM64 FCOMP64 FSUB64 FSUBR64 FDIV64 FDIVR64",
+                "DD FLD64 FISTTP64 FST64 FSTP64 FRSTOR - FNSAVE FNSTSW",
+                "DE FIADD16 FIMUL16 FICOM16 FICOMP16 FISUB16 FISUBR16 FIDIV16 FIDIVR16",
+                "DF FILD16 FISTTP16 FIST16 FISTP16 FBLD FILD64 FBSTP FISTP64"};
+        for (String row : memory) {
+            String[] f = row.split(" ");
+            int op = Integer.parseInt(f[0], 16);
+            for (int reg = 0; reg < 8; reg++) {
+                int modrm = 0x46 | reg << 3; // [rsi+disp8]
+                if (f[reg + 1].equals("-")) {
+                    DecodeException e = assertThrows(DecodeException.class, () -> decode(64, op, modrm, 0x10));
+                    assertNotNull(e.getMessage());
+                    continue;
+                }
+                DecodedInstruction i = decode(64, op, modrm, 0x10);
+                assertEquals(InstructionKind.valueOf(f[reg + 1]), i.kind(), row + " /" + reg);
+                assertEquals(3, i.length());
+                assertTrue(i.hasMemoryOperand());
+            }
+        }
+        String[] register = {
+                "D8 FADD_ST0_STI FMUL_ST0_STI FCOM_STI FCOMP_STI FSUB_ST0_STI FSUBR_ST0_STI FDIV_ST0_STI FDIVR_ST0_STI",
+                "D9 FLD_STI FXCH - - - - - -",
+                "DA FCMOVB FCMOVE FCMOVBE FCMOVU - - - -",
+                "DB FCMOVNB FCMOVNE FCMOVNBE FCMOVNU - FUCOMI FCOMI -",
+                "DC FADD_STI_ST0 FMUL_STI_ST0 - - FSUBR_STI_ST0 FSUB_STI_ST0 FDIVR_STI_ST0 FDIV_STI_ST0",
+                "DD FFREE - FST_STI FSTP_STI FUCOM FUCOMP - -",
+                "DE FADDP FMULP - - FSUBRP FSUBP FDIVRP FDIVP",
+                "DF - - - - - FUCOMIP FCOMIP -"};
+        for (String row : register) {
+            String[] f = row.split(" ");
+            int op = Integer.parseInt(f[0], 16);
+            for (int reg = 0; reg < 8; reg++) {
+                if (f[reg + 1].equals("-")) continue;
+                for (int i = 0; i < 8; i++) {
+                    DecodedInstruction d = decode(64, op, 0xC0 | reg << 3 | i);
+                    assertEquals(InstructionKind.valueOf(f[reg + 1]), d.kind(), row + " reg " + reg);
+                    assertEquals(i, d.rmRegister());
+                    assertEquals(2, d.length());
+                }
+            }
+        }
+        String[] fixed = {"D9D0 FNOP", "D9E0 FCHS", "D9E1 FABS", "D9E4 FTST", "D9E5 FXAM", "D9E8 FLD1", "D9E9 FLDL2T",
+                "D9EA FLDL2E", "D9EB FLDPI", "D9EC FLDLG2", "D9ED FLDLN2", "D9EE FLDZ", "D9F4 FXTRACT", "D9F5 FPREM1",
+                "D9F6 FDECSTP", "D9F7 FINCSTP", "D9F8 FPREM", "D9FA FSQRT", "D9FC FRNDINT", "D9FD FSCALE",
+                "DAE9 FUCOMPP", "DED9 FCOMPP", "DBE2 FNCLEX", "DBE3 FNINIT", "DFE0 FNSTSW"};
+        for (String e : fixed) {
+            int v = Integer.parseInt(e.substring(0, 4), 16);
+            DecodedInstruction d = decode(32, v >> 8, v & 0xFF);
+            assertEquals(InstructionKind.valueOf(e.substring(5)), d.kind(), e);
+            assertEquals(2, d.length());
+        }
+    }
+
+    @Test
+    void ovmfDxeX87SequenceDecodes() throws Exception {
+        assertEquals("fxch st(1) (2 bytes, 64-bit code)", decode(64, 0xD9, 0xC9).toString());
+        assertEquals(InstructionKind.FCOMI, decode(64, 0xDB, 0xF1).kind());
+        assertEquals("fcmovnbe st(0),st(1) (2 bytes, 64-bit code)", decode(64, 0xDB, 0xD1).toString());
+        assertEquals(InstructionKind.FSTP_STI, decode(64, 0xDD, 0xD9).kind());
+        DecodedInstruction fmul = decode(64, 0xD8, 0x0D, 0x64, 0x6C, 0x05, 0x00);
+        assertEquals(InstructionKind.FMUL32, fmul.kind());
+        assertTrue(fmul.memory().ripRelative());
+        assertEquals(0x56C64, fmul.memory().displacement());
+        assertEquals(6, fmul.length());
+    }
+
+    @Test
+    void x87InstructionsNotCarriedOutAreRefusedByName() {
+        String[][] cases = {{"D9FE", "FSIN"}, {"D9FF", "FCOS"}, {"D9F2", "FPTAN"}, {"D9F3", "FPATAN"}, {"D9F0", "F2XM1"},
+                {"D9F1", "FYL2X"}, {"D9F9", "FYL2XP1"}, {"D9FB", "FSINCOS"}};
+        for (String[] c : cases) {
+            int v = Integer.parseInt(c[0], 16);
+            DecodeException e = assertThrows(DecodeException.class, () -> decode(64, v >> 8, v & 0xFF));
+            assertTrue(e.getMessage().startsWith(c[1] + " "), e.getMessage());
+        }
+        DecodeException reserved = assertThrows(DecodeException.class, () -> decode(64, 0xD9, 0x0E)); // D9 /1
+        assertTrue(reserved.getMessage().contains("reserved"), reserved.getMessage());
+    }
+
     @Test
     void clacAndStacAreGroup7Encodings() throws Exception {
         assertEquals(InstructionKind.CLAC, decode(64, 0x0F, 0x01, 0xCA).kind());

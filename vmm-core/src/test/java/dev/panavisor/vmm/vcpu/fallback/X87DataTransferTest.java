@@ -11,7 +11,7 @@ import static dev.panavisor.vmm.vcpu.fallback.ExecutorTestSupport.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** FILD and FST/FSTP (SDM vol. 2, FILD and FST/FSTP; vol. 1, 8.1 and 8.5.1.1). */
+/** FILD, FLD and FST/FSTP to memory (SDM vol. 2, FILD, FLD and FST/FSTP; vol. 1, 8.1 and 8.5.1.1), carried out by X87Operations. */
 class X87DataTransferTest {
     static int top(FakeCpu cpu) { return (cpu.image.get(GuestMemory.U16_LE, X87Control.FSW) >> 11) & 7; }
     static int tags(FakeCpu cpu) { return cpu.image.get(ValueLayout.JAVA_BYTE, X87Control.FTW) & 0xFF; }
@@ -80,14 +80,15 @@ class X87DataTransferTest {
     }
 
     @Test
-    void aStoreThatWouldRoundStopsTheVmInsteadOfGuessing() throws Exception {
+    void aStoreThatRoundsRoundsToNearestEvenAndSetsPe_sdmVol1_4_8_4() throws Exception {
         FakeCpu cpu = new FakeCpu();
         cpu.gpr[Registers.RSI] = 0x3000;
         cpu.ram.set(GuestMemory.U32_LE, 0x3000, 16_777_217); // 2^24 + 1 does not fit binary32
         run(cpu, 0xDB, 0x06);
-        EmulationRefused e = assertThrows(EmulationRefused.class, () -> run(cpu, 0xD9, 0x5E, 0x04));
-        assertEquals(true, e.getMessage().contains("round"), e.getMessage());
-        assertEquals(7, top(cpu), "nothing popped");
+        run(cpu, 0xD9, 0x5E, 0x04);  // fstp dword [rsi+4]
+        assertEquals(16_777_216.0f, Float.intBitsToFloat(cpu.ram.get(GuestMemory.U32_LE, 0x3004)), "tie to even: down");
+        assertEquals(X87Operations.PE, fsw(cpu) & (X87Operations.PE | X87Operations.C1), "PE, C1 = 0: rounded down");
+        assertEquals(0, top(cpu), "popped");
     }
 
     @Test
@@ -132,12 +133,18 @@ class X87DataTransferTest {
     }
 
     @Test
-    void exactConversionHandlesInfinityAndQnan() throws Exception {
-        assertEquals(Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY),
-                X87DataTransfer.exactConversion(Long.MIN_VALUE, 0xFFFF, false, "t"));
-        assertEquals(0xFFF8_0000_0000_0000L, X87DataTransfer.exactConversion(0xC000_0000_0000_0000L, 0xFFFF, false, "t"));
-        assertEquals(Float.floatToRawIntBits(1.5f), (int) X87DataTransfer.exactConversion(0xC000_0000_0000_0000L, 16383, true, "t"));
-        assertThrows(EmulationRefused.class, () -> X87DataTransfer.exactConversion(Long.MIN_VALUE, 16383 + 1024, false, "t"));
+    void fstM64OfInfinityAndQnanIsExact() throws Exception {
+        FakeCpu cpu = new FakeCpu();
+        cpu.gpr[Registers.RSI] = 0x3000;
+        cpu.ram.set(GuestMemory.U64_LE, 0x3000, Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY));
+        cpu.ram.set(GuestMemory.U64_LE, 0x3008, 0x7FF8_0000_0000_0000L);
+        run(cpu, 0xDD, 0x06);             // fld qword [rsi]
+        run(cpu, 0xDD, 0x5E, 0x10);       // fstp qword [rsi+0x10]
+        run(cpu, 0xDD, 0x46, 0x08);       // fld qword [rsi+8]
+        run(cpu, 0xD9, 0x5E, 0x18);       // fstp dword [rsi+0x18]
+        assertEquals(Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY), cpu.ram.get(GuestMemory.U64_LE, 0x3010));
+        assertEquals(0x7FC0_0000, cpu.ram.get(GuestMemory.U32_LE, 0x3018));
+        assertEquals(0, fsw(cpu) & 0x3F, "no exception");
     }
 
     @Test
@@ -184,11 +191,31 @@ class X87DataTransferTest {
     }
 
     @Test
-    void fldOfASignallingNanStopsTheVm() {
+    void fldOfASignallingNanRaisesIeAndLoadsItQuieted_sdmVol2Fld() throws Exception {
         FakeCpu cpu = new FakeCpu();
         cpu.gpr[Registers.RSI] = 0x3000;
         cpu.ram.set(GuestMemory.U64_LE, 0x3000, 0x7FF0_0000_0000_0001L);
-        assertThrows(EmulationRefused.class, () -> run(cpu, 0xDD, 0x06));
+        run(cpu, 0xDD, 0x06);
+        assertEquals(7, top(cpu));
+        assertEquals(1, fsw(cpu) & 1, "IE");
+        assertEquals(0xC000_0000_0000_0800L, cpu.image.get(GuestMemory.U64_LE, 32), "quiet bit set, payload kept");
+        FakeCpu unmasked = new FakeCpu();
+        unmasked.image.set(GuestMemory.U16_LE, X87Control.FCW, (short) 0x037E);
+        unmasked.gpr[Registers.RSI] = 0x3000;
+        unmasked.ram.set(GuestMemory.U64_LE, 0x3000, 0x7FF0_0000_0000_0001L);
+        run(unmasked, 0xDD, 0x06);
+        assertEquals(0, top(unmasked), "nothing pushed");
+        assertEquals(0x8081, fsw(unmasked) & 0x8081, "IE, ES, B");
+    }
+
+    @Test
+    void fldOfADenormalWithDmClearPushesNothing_sdmVol1_8_5_2() throws Exception {
+        FakeCpu cpu = new FakeCpu();
+        cpu.image.set(GuestMemory.U16_LE, X87Control.FCW, (short) 0x037D);
+        cpu.gpr[Registers.RSI] = 0x3000;
+        cpu.ram.set(GuestMemory.U32_LE, 0x3000, 1);
+        run(cpu, 0xD9, 0x06);
         assertEquals(0, top(cpu));
+        assertEquals(0x8082, fsw(cpu) & 0x8082, "DE, ES, B");
     }
 }
