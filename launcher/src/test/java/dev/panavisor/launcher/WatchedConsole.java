@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** A console that keeps everything the guest printed and fires a callback the first time a line contains a marker. */
+/** A console that keeps everything the guest printed and fires a callback the first time a marker appears within a line. */
 final class WatchedConsole implements ConsoleSink {
     private record Watch(String marker, Consumer<String> action) { }
 
@@ -28,15 +28,21 @@ final class WatchedConsole implements ConsoleSink {
         synchronized (this) {
             char c = (char) (b & 0xFF);
             text.append(c);
-            if (c != '\n') { line.append(c); return; }
-            String l = line.toString();
-            line.setLength(0);
+            if (c == '\n') {
+                line.setLength(0);
+                return;
+            }
+            line.append(c);
+            // A marker counts as soon as its last byte arrives: prompts and countdowns (a UEFI
+            // shell's "Press ESC in 5 seconds", "Shell> ") may wait a long time for a newline.
             for (var it = watches.iterator(); it.hasNext(); ) {
                 Watch w = it.next();
-                if (l.contains(w.marker())) {
+                int from = line.length() - w.marker().length();
+                if (from >= 0 && line.indexOf(w.marker(), from) == from) {
                     it.remove();
                     seen.add(w.marker());
                     seenAtNanos.add(System.nanoTime());
+                    String l = line.toString();
                     fire.add(() -> w.action().accept(l));
                 }
             }
