@@ -64,7 +64,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.2f"
 # OVMF: our time to each UEFI phase; QEMU's fate with the same image.
 cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
 ovmf_out=$("$root/panavisor" run-firmware --firmware /usr/share/OVMF/OVMF_CODE_4M.fd --vars "$work/vars.fd" --memory 512M \
-           --debugcon "$work/ovmf.log" --serial-log "$work/ovmf-serial.log" --timeout 120 2>&1 || true)
+           --debugcon "$work/ovmf.log" --serial-log "$work/ovmf-serial.log" --timeout "${OVMF_TIMEOUT:-660}" 2>&1 || true)
+# OVMF waits at the shell prompt once it is there; the timeout ends that run.
+shell_at="not reached"
+grep -aq 'Shell>' "$work/ovmf-serial.log" 2>/dev/null && shell_at="reached (on COM1 before the timeout)"
 phases=$(printf '%s\n' "$ovmf_out" | sed -n '/UEFI phases reached/,$p' | tail -n +2)
 stop=$(printf '%s\n' "$ovmf_out" | grep -m1 -E 'KVM_EXIT|guest ' || true)
 timeout 20 qemu-system-x86_64 -M pc -enable-kvm -nodefaults -display none -m 512 \
@@ -98,12 +101,18 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
   echo "\`OVMF_CODE_4M.fd\` + a copy of \`OVMF_VARS_4M.fd\`, 512 MiB; ms since process start. The phase evidence is"
   echo "device activity (Debian's OVMF is a RELEASE build and prints nothing on the debug console); see docs/platform.md."
   echo "SEC's time is when vCPU 0 was found stopped inside SEC at the end of the run (an upper bound)."
+  echo "One run; it ends at the \`--timeout\` of ${OVMF_TIMEOUT:-660} s."
   echo
-  echo '```'
-  printf '%s\n' "$phases"
-  echo '```'
+  echo "| phase | Panavisor ms | QEMU |"
+  echo "|---|---:|---|"
+  printf '%s\n' "$phases" | while read -r phase rest; do
+    [ -n "$phase" ] || continue
+    value=${rest%%   (*}   # "245957 ms   (PEI: evidence)" or "passed (no timestamp)   (SEC: ...)"
+    echo "| $phase | ${value% ms} | does not get past SEC's first \`FWAIT\` |"
+  done
+  echo "| UEFI shell prompt | ${shell_at} | - |"
   echo
-  echo "Where it stopped: \`${stop}\`"
+  echo "How the run ended: \`${stop}\`"
   echo
   echo "QEMU cannot run OVMF on this host at all, so it has no column here: with the same images it reports"
   echo "\`${qemu_ovmf}\` (the host's KVM emulates guest instructions and cannot execute OVMF's first"

@@ -24,8 +24,8 @@ import static dev.panavisor.vmm.memory.GuestMemory.U64_LE;
  *     bias-adjusted result is not modelled, so the VM stops (EmulationRefused);</li>
  * <li>an unmasked PE (vol. 1, 8.5.6): the rounded result is delivered, then ES and B.</li>
  * </ul>
- * ES set here is reported as #MF by the next waiting x87 instruction, as in
- * {@link X87DataTransfer}. C1 otherwise reflects the core's "rounded up" flag when PE is
+ * ES set here is reported as #MF by the next waiting x87 instruction (FWAIT in
+ * {@link X87Control}, or any instruction of this class, see {@link #execute}). C1 otherwise reflects the core's "rounded up" flag when PE is
  * raised, else 0.
  */
 final class X87Operations implements Executor {
