@@ -59,7 +59,7 @@ class FirmwareUpdateOvmfSlowTest {
         var config = new PcMachine.Config(stage1, null, false, 512L << 20, 1, serial, debug, 2, -1, launch);
         try (Kvm kvm = Kvm.open(); PcMachine pc = PcMachine.build(kvm, config)) {
             VmExit arrived = new VmExit(VmExit.Reason.HOST_STOP, 0, "reached the boot manager / shell");
-            serial.on("Shell>", l -> pc.vm().requestExit(arrived)).on("Press ESC in", l -> pc.vm().requestExit(arrived));
+            serial.onPrompt("Shell>", l -> pc.vm().requestExit(arrived)).onPrompt("Press ESC in", l -> pc.vm().requestExit(arrived));
             // The updated firmware reaching the floor is the point; its boot beyond that is
             // OvmfBootSlowTest's, so the run stops there rather than spend minutes more.
             Thread limit = Thread.ofPlatform().daemon().start(() -> {

@@ -111,8 +111,8 @@ class OvmfBootSlowTest {
             assertTrue(pc.isUefi());
             if (linux == null) {
                 VmExit arrived = new VmExit(VmExit.Reason.HOST_STOP, 0, "reached the boot manager / shell");
-                serial.on("Shell>", l -> pc.vm().requestExit(arrived))
-                      .on("Press ESC in", l -> pc.vm().requestExit(arrived));
+                serial.onPrompt("Shell>", l -> pc.vm().requestExit(arrived))
+                      .onPrompt("Press ESC in", l -> pc.vm().requestExit(arrived));
             }
             Thread limit = Thread.ofPlatform().daemon().start(() -> {
                 try {

@@ -7,9 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** A console that keeps everything the guest printed and fires a callback the first time a marker appears within a line. */
+/**
+ * A console that keeps everything the guest printed and fires a callback the first time a line
+ * contains a marker: once the line is complete, or, for a {@link #onPrompt prompt}, as soon as
+ * the marker's last byte arrives.
+ */
 final class WatchedConsole implements ConsoleSink {
-    private record Watch(String marker, Consumer<String> action) { }
+    private record Watch(String marker, Consumer<String> action, boolean prompt) { }
 
     private final StringBuilder text = new StringBuilder();
     private final StringBuilder line = new StringBuilder();
@@ -18,7 +22,16 @@ final class WatchedConsole implements ConsoleSink {
     private final List<String> seen = new ArrayList<>();
 
     synchronized WatchedConsole on(String marker, Consumer<String> action) {
-        watches.add(new Watch(marker, action));
+        watches.add(new Watch(marker, action, false));
+        return this;
+    }
+
+    /**
+     * As {@link #on}, without waiting for the line to end: prompts and countdowns (a UEFI
+     * shell's "Press ESC in 5 seconds", "Shell> ") may wait a long time for a newline.
+     */
+    synchronized WatchedConsole onPrompt(String marker, Consumer<String> action) {
+        watches.add(new Watch(marker, action, true));
         return this;
     }
 
@@ -28,17 +41,15 @@ final class WatchedConsole implements ConsoleSink {
         synchronized (this) {
             char c = (char) (b & 0xFF);
             text.append(c);
-            if (c == '\n') {
-                line.setLength(0);
-                return;
-            }
-            line.append(c);
-            // A marker counts as soon as its last byte arrives: prompts and countdowns (a UEFI
-            // shell's "Press ESC in 5 seconds", "Shell> ") may wait a long time for a newline.
+            boolean ended = c == '\n';
+            if (!ended) line.append(c);
             for (var it = watches.iterator(); it.hasNext(); ) {
                 Watch w = it.next();
-                int from = line.length() - w.marker().length();
-                if (from >= 0 && line.indexOf(w.marker(), from) == from) {
+                boolean hit = w.prompt()
+                        ? !ended && line.length() >= w.marker().length()
+                                && line.indexOf(w.marker(), line.length() - w.marker().length()) >= 0
+                        : ended && line.indexOf(w.marker()) >= 0;
+                if (hit) {
                     it.remove();
                     seen.add(w.marker());
                     seenAtNanos.add(System.nanoTime());
@@ -46,6 +57,7 @@ final class WatchedConsole implements ConsoleSink {
                     fire.add(() -> w.action().accept(l));
                 }
             }
+            if (ended) line.setLength(0);
         }
         fire.forEach(Runnable::run);
     }
