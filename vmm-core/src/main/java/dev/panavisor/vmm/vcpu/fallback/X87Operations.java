@@ -121,15 +121,7 @@ final class X87Operations implements Executor {
                 s.fsw &= ~C1;
             }
             case FST_STI, FSTP_STI -> {
-                ExtendedReal v;
-                if (s.empty(0)) {
-                    underflow(s);
-                    v = ExtendedReal.INDEFINITE;
-                } else {
-                    v = s.st(0);
-                    s.fsw &= ~C1;
-                }
-                s.set(i, v);
+                s.set(i, st0OrIndefinite(s));
                 if (k == InstructionKind.FSTP_STI) s.pop();
             }
             case FCMOVB, FCMOVE, FCMOVBE, FCMOVU, FCMOVNB, FCMOVNE, FCMOVNBE, FCMOVNU -> {
@@ -337,6 +329,16 @@ final class X87Operations implements Executor {
     }
 
     /** Stack underflow (vol. 1, 8.5.1.1): IE, SF, C1 = 0; unmasked, the instruction is abandoned. */
+    /** ST(0) for a store that copies it unchanged; an empty ST(0) is a stack underflow, whose masked response is the indefinite. */
+    private static ExtendedReal st0OrIndefinite(Stack s) throws Abandon {
+        if (s.empty(0)) {
+            underflow(s);
+            return ExtendedReal.INDEFINITE;
+        }
+        s.fsw &= ~C1;
+        return s.st(0);
+    }
+
     private static void underflow(Stack s) throws Abandon {
         s.fsw = (s.fsw | IE | SF) & ~C1;
         if ((s.fcw & IE) == 0) {
@@ -425,14 +427,7 @@ final class X87Operations implements Executor {
 
     /** FSTP m80fp: the register as it is; only a stack underflow can be raised. */
     private static void storeExtended(LinearMemory memory, Stack s, long linear) throws GuestFault, EmulationRefused, Abandon {
-        ExtendedReal v;
-        if (s.empty(0)) {
-            underflow(s);
-            v = ExtendedReal.INDEFINITE;
-        } else {
-            v = s.st(0);
-            s.fsw &= ~C1;
-        }
+        ExtendedReal v = st0OrIndefinite(s);
         MemorySegment buf = MemorySegment.ofArray(new byte[10]);
         buf.set(U64_LE, 0, v.significand());
         buf.set(U16_LE, 8, (short) v.signExponent());
