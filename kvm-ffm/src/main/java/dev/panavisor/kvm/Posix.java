@@ -30,27 +30,29 @@ public final class Posix {
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
 
-    static final MethodHandle OPEN = variadic("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
-    static final MethodHandle CLOSE = capturing(Libc.close$address(), Libc.close$descriptor());
+    // Each handle sits in its own holder class, linked on first use: linking a downcall costs
+    // several milliseconds at start-up (its classes are spun at run time, not in the AOT cache),
+    // and a VM's start-up needs only a few of them. The descriptors are written here rather than
+    // taken from the jextract holders, whose initialisers would also link an unused plain handle.
+    static final class Open { static final MethodHandle HANDLE = variadic("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2); private Open() {} }
+    static final class Close { static final MethodHandle HANDLE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); private Close() {} }
     /** ioctl(fd, request, long): the form used for scalar arguments and for KVM_RUN. */
-    static final MethodHandle IOCTL_LONG = variadic("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2);
-    static final MethodHandle IOCTL_PTR = variadic("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
-    static final MethodHandle MMAP = capturing(Libc.mmap$address(), Libc.mmap$descriptor());
-    static final MethodHandle MUNMAP = capturing(Libc.munmap$address(), Libc.munmap$descriptor());
-    static final MethodHandle MADVISE = capturing(Libc.madvise$address(), Libc.madvise$descriptor());
-    static final MethodHandle EVENTFD = capturing(Libc.eventfd$address(), Libc.eventfd$descriptor());
-    static final MethodHandle READ = capturing(Libc.read$address(), Libc.read$descriptor());
-    static final MethodHandle WRITE = capturing(Libc.write$address(), Libc.write$descriptor());
-    static final MethodHandle FTRUNCATE = capturing(Libc.ftruncate$address(), Libc.ftruncate$descriptor());
-    static final MethodHandle PTHREAD_SIGMASK = plain(Libc.pthread_sigmask$address(), Libc.pthread_sigmask$descriptor());
-    static final MethodHandle PTHREAD_KILL = plain(Libc.pthread_kill$address(), Libc.pthread_kill$descriptor());
-    static final MethodHandle PTHREAD_SELF = plain(Libc.pthread_self$address(), Libc.pthread_self$descriptor());
-    static final MethodHandle SIGTIMEDWAIT = capturing(Libc.sigtimedwait$address(), Libc.sigtimedwait$descriptor());
-    static final MethodHandle SYSCALL0 = variadic("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), 1);
-    /** signal(2) is not among the generated Libc symbols (libc-symbols.txt), so it is linked by name. */
-    private static final MethodHandle SIGNAL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("signal"),
-            FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS), CAPTURE);
-    private static final MethodHandle STRERROR = plain(Libc.strerror$address(), Libc.strerror$descriptor());
+    static final class IoctlLong { static final MethodHandle HANDLE = variadic("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2); private IoctlLong() {} }
+    static final class IoctlPtr { static final MethodHandle HANDLE = variadic("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2); private IoctlPtr() {} }
+    static final class Mmap { static final MethodHandle HANDLE = capturing("mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG)); private Mmap() {} }
+    static final class Munmap { static final MethodHandle HANDLE = capturing("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG)); private Munmap() {} }
+    static final class Madvise { static final MethodHandle HANDLE = capturing("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); private Madvise() {} }
+    static final class Eventfd { static final MethodHandle HANDLE = capturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)); private Eventfd() {} }
+    static final class Write { static final MethodHandle HANDLE = capturing("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); private Write() {} }
+    static final class Ftruncate { static final MethodHandle HANDLE = capturing("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG)); private Ftruncate() {} }
+    static final class PthreadSigmask { static final MethodHandle HANDLE = plain("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); private PthreadSigmask() {} }
+    static final class PthreadKill { static final MethodHandle HANDLE = plain("pthread_kill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT)); private PthreadKill() {} }
+    static final class PthreadSelf { static final MethodHandle HANDLE = plain("pthread_self", FunctionDescriptor.of(JAVA_LONG)); private PthreadSelf() {} }
+    static final class Sigtimedwait { static final MethodHandle HANDLE = capturing("sigtimedwait", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS)); private Sigtimedwait() {} }
+    static final class Syscall0 { static final MethodHandle HANDLE = variadic("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), 1); private Syscall0() {} }
+    /** signal(2) is not among the generated Libc symbols (libc-symbols.txt); all are linked by name here. */
+    static final class Signal { static final MethodHandle HANDLE = capturing("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS)); private Signal() {} }
+    static final class Strerror { static final MethodHandle HANDLE = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT)); private Strerror() {} }
 
     /** One capture buffer per thread; never touched by two threads at once. */
     private static final ThreadLocal<MemorySegment> THREAD_CAPTURE =
@@ -71,12 +73,12 @@ public final class Posix {
         return THREAD_CAPTURE.get();
     }
 
-    private static MethodHandle capturing(MemorySegment address, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(address, fd, CAPTURE);
+    private static MethodHandle capturing(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), fd, CAPTURE);
     }
 
-    private static MethodHandle plain(MemorySegment address, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(address, fd);
+    private static MethodHandle plain(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), fd);
     }
 
     private static MethodHandle variadic(String name, FunctionDescriptor fd, int firstVariadic) {
@@ -92,7 +94,7 @@ public final class Posix {
 
     public static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
             return s.reinterpret(256).getString(0, StandardCharsets.UTF_8);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -103,7 +105,7 @@ public final class Posix {
     public static void ignoreSignal(int signo) {
         try {
             MemorySegment c = capture();
-            MemorySegment previous = (MemorySegment) SIGNAL.invokeExact(c, signo, MemorySegment.ofAddress(1) /* SIG_IGN */);
+            MemorySegment previous = (MemorySegment) Signal.HANDLE.invokeExact(c, signo, MemorySegment.ofAddress(1) /* SIG_IGN */);
             if (previous.address() == -1L /* SIG_ERR */) throw new KvmException("signal(" + signo + ", SIG_IGN)", errno(c));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -113,7 +115,7 @@ public final class Posix {
     public static int open(String path, int flags) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment c = capture();
-            int fd = (int) OPEN.invokeExact(c, a.allocateFrom(path), flags, 0);
+            int fd = (int) Open.HANDLE.invokeExact(c, a.allocateFrom(path), flags, 0);
             if (fd < 0) throw new KvmException("open(" + path + ")", errno(c));
             return fd;
         } catch (Throwable t) {
@@ -124,7 +126,7 @@ public final class Posix {
     public static void close(int fd) {
         try {
             MemorySegment c = capture();
-            int r = (int) CLOSE.invokeExact(c, fd);
+            int r = (int) Close.HANDLE.invokeExact(c, fd);
             // EINTR on close still releases the fd on Linux; retrying could close someone else's.
             if (r < 0 && errno(c) != Errno.EINTR) throw new KvmException("close(" + fd + ")", errno(c));
         } catch (Throwable t) {
@@ -136,7 +138,7 @@ public final class Posix {
     public static int ioctl(int fd, long request, long arg, String name) {
         try {
             MemorySegment c = capture();
-            int r = (int) IOCTL_LONG.invokeExact(c, fd, request, arg);
+            int r = (int) IoctlLong.HANDLE.invokeExact(c, fd, request, arg);
             if (r < 0) throw new KvmException("ioctl(" + name + ")", errno(c));
             return r;
         } catch (Throwable t) {
@@ -155,7 +157,7 @@ public final class Posix {
     public static int ioctlNoThrow(int fd, long request, MemorySegment arg) {
         try {
             MemorySegment c = capture();
-            int r = (int) IOCTL_PTR.invokeExact(c, fd, request, arg);
+            int r = (int) IoctlPtr.HANDLE.invokeExact(c, fd, request, arg);
             return r < 0 ? -errno(c) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -165,7 +167,7 @@ public final class Posix {
     public static long mmap(long length, int prot, int flags, int fd, long offset, String what) {
         try {
             MemorySegment c = capture();
-            MemorySegment p = (MemorySegment) MMAP.invokeExact(c, MemorySegment.NULL, length, prot, flags, fd, offset);
+            MemorySegment p = (MemorySegment) Mmap.HANDLE.invokeExact(c, MemorySegment.NULL, length, prot, flags, fd, offset);
             if (p.address() == -1L) throw new KvmException("mmap(" + what + ", " + length + " bytes)", errno(c));
             return p.address();
         } catch (Throwable t) {
@@ -176,7 +178,7 @@ public final class Posix {
     public static void munmap(long address, long length) {
         try {
             MemorySegment c = capture();
-            int r = (int) MUNMAP.invokeExact(c, MemorySegment.ofAddress(address), length);
+            int r = (int) Munmap.HANDLE.invokeExact(c, MemorySegment.ofAddress(address), length);
             if (r < 0) throw new KvmException("munmap", errno(c));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -186,7 +188,7 @@ public final class Posix {
     public static void madvise(MemorySegment range, int advice) {
         try {
             MemorySegment c = capture();
-            int r = (int) MADVISE.invokeExact(c, range, range.byteSize(), advice);
+            int r = (int) Madvise.HANDLE.invokeExact(c, range, range.byteSize(), advice);
             if (r < 0) throw new KvmException("madvise(" + advice + ")", errno(c));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -196,7 +198,7 @@ public final class Posix {
     public static int eventfd(int initial, int flags) {
         try {
             MemorySegment c = capture();
-            int fd = (int) EVENTFD.invokeExact(c, initial, flags);
+            int fd = (int) Eventfd.HANDLE.invokeExact(c, initial, flags);
             if (fd < 0) throw new KvmException("eventfd", errno(c));
             return fd;
         } catch (Throwable t) {
@@ -208,7 +210,7 @@ public final class Posix {
     public static long writeNoThrow(int fd, MemorySegment buffer) {
         try {
             MemorySegment c = capture();
-            long r = (long) WRITE.invokeExact(c, fd, buffer, buffer.byteSize());
+            long r = (long) Write.HANDLE.invokeExact(c, fd, buffer, buffer.byteSize());
             return r < 0 ? -errno(c) : r;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -218,7 +220,7 @@ public final class Posix {
     public static void ftruncate(int fd, long length) {
         try {
             MemorySegment c = capture();
-            int r = (int) FTRUNCATE.invokeExact(c, fd, length);
+            int r = (int) Ftruncate.HANDLE.invokeExact(c, fd, length);
             if (r < 0) throw new KvmException("ftruncate", errno(c));
         } catch (Throwable t) {
             throw rethrow(t);
@@ -228,7 +230,7 @@ public final class Posix {
     /** The kernel thread id of the calling thread. */
     public static int gettid() {
         try {
-            long r = (long) SYSCALL0.invokeExact(capture(), (long) Libc.SYS_gettid());
+            long r = (long) Syscall0.HANDLE.invokeExact(capture(), (long) Libc.SYS_gettid());
             return (int) r;
         } catch (Throwable t) {
             throw rethrow(t);

@@ -46,7 +46,7 @@ public final class ThreadSignals {
     /** The calling thread's pthread_t, to aim kicks at. */
     public static long currentPthread() {
         try {
-            return (long) Posix.PTHREAD_SELF.invokeExact();
+            return (long) Posix.PthreadSelf.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw Posix.rethrow(t);
         }
@@ -61,7 +61,7 @@ public final class ThreadSignals {
         MemorySegment old = arena.allocate(__sigset_t.layout());
         sigset(set);
         try {
-            int r = (int) Posix.PTHREAD_SIGMASK.invokeExact(Libc.SIG_BLOCK(), set, old);
+            int r = (int) Posix.PthreadSigmask.HANDLE.invokeExact(Libc.SIG_BLOCK(), set, old);
             if (r != 0) throw new KvmException("pthread_sigmask(SIG_BLOCK)", r);
         } catch (Throwable t) {
             throw Posix.rethrow(t);
@@ -75,19 +75,16 @@ public final class ThreadSignals {
     }
 
     private static void sigset(MemorySegment set) {
-        try {
-            int r = (int) Libc.sigemptyset$handle().invokeExact(set);
-            r |= (int) Libc.sigaddset$handle().invokeExact(set, KICK_SIGNAL);
-            if (r != 0) throw new KvmException("sigaddset", "cannot build signal set");
-        } catch (Throwable t) {
-            throw Posix.rethrow(t);
-        }
+        // What sigemptyset + sigaddset do for glibc's sigset_t (a bit array, signal n at bit
+        // n - 1), written out: two fewer downcalls to link at start-up.
+        set.fill((byte) 0);
+        set.set(JAVA_LONG, 0, 1L << (KICK_SIGNAL - 1));
     }
 
     /** Sends the kick signal to {@code pthread}. ESRCH (thread already gone) is not an error. */
     public static void kick(long pthread) {
         try {
-            int r = (int) Posix.PTHREAD_KILL.invokeExact(pthread, KICK_SIGNAL);
+            int r = (int) Posix.PthreadKill.HANDLE.invokeExact(pthread, KICK_SIGNAL);
             if (r != 0 && r != 3 /* ESRCH */) throw new KvmException("pthread_kill", r);
         } catch (Throwable t) {
             throw Posix.rethrow(t);
@@ -103,7 +100,7 @@ public final class ThreadSignals {
             MemorySegment c = Posix.capture();
             int n = 0;
             while (true) {
-                int sig = (int) Posix.SIGTIMEDWAIT.invokeExact(c, set, MemorySegment.NULL, zero);
+                int sig = (int) Posix.Sigtimedwait.HANDLE.invokeExact(c, set, MemorySegment.NULL, zero);
                 if (sig == KICK_SIGNAL) { n++; continue; }
                 int e = Posix.errno(c);
                 if (sig < 0 && (e == Errno.EAGAIN)) return n;

@@ -14,7 +14,7 @@ import java.lang.invoke.MethodHandle;
  */
 public final class VcpuFd extends OwnedFd implements IoctlTarget {
     private static final long KVM_RUN = KvmUapi.KVM_RUN();
-    private static final MethodHandle IOCTL = Posix.IOCTL_LONG;
+    private static final MethodHandle IOCTL = Posix.IoctlLong.HANDLE;
 
     private final int id;
     private final Mapping runMapping;
