@@ -7,7 +7,6 @@ import dev.panavisor.kvm.sys.KvmUapi;
 import dev.panavisor.kvm.sys.kvm_fpu;
 import dev.panavisor.kvm.sys.kvm_regs;
 import dev.panavisor.kvm.sys.kvm_sregs;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.Arena;
@@ -24,8 +23,6 @@ import java.lang.foreign.MemorySegment;
  * start-up reports them properly.
  */
 final class KvmPrelink {
-    private static final Logger LOG = LoggerFactory.getLogger(KvmPrelink.class);
-
     private KvmPrelink() {}
 
     static void start() {
@@ -50,7 +47,8 @@ final class KvmPrelink {
                 vcpu.setFpu(fpu);
             }
         } catch (RuntimeException | LinkageError e) {
-            LOG.debug("KVM prelink skipped: {}", e.toString());
+            // Looked up here, not in a static field: slf4j's start-up (~20 ms) must not delay main.
+            LoggerFactory.getLogger(KvmPrelink.class).debug("KVM prelink skipped: {}", e.toString());
         }
     }
 }

@@ -2,17 +2,13 @@ package dev.panavisor.launcher;
 
 import dev.panavisor.kvm.KvmException;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /** The {@code panavisor} command line. */
-@Command(name = "panavisor", mixinStandardHelpOptions = true, version = "panavisor 0.1.0",
-        description = "An x86-64 VMM in Java on Linux KVM.",
-        footer = {"", "Examples:", "  panavisor demo", "  panavisor run --kernel bzImage --cmdline console=ttyS0",
-                "  panavisor run --firmware /usr/share/seabios/bios.bin --debugcon seabios.log   (same as run-firmware)", "  panavisor measure --platform snp --firmware /usr/share/ovmf/OVMF.fd --vcpus 4"})
 public final class Panavisor {
     private Panavisor() {}
 
@@ -22,6 +18,16 @@ public final class Panavisor {
             KvmPrelink.start();
         }
         System.exit(run(timeline, args));
+    }
+
+    /** Built, not annotated, as {@code run} is (see {@link CommandSpecs}). */
+    private static CommandSpec rootSpec() {
+        CommandSpec spec = CommandSpecs.command("panavisor", new Panavisor(), "panavisor 0.1.0");
+        spec.usageMessage().description("An x86-64 VMM in Java on Linux KVM.");
+        spec.usageMessage().footer("", "Examples:", "  panavisor demo", "  panavisor run --kernel bzImage --cmdline console=ttyS0",
+                "  panavisor run --firmware /usr/share/seabios/bios.bin --debugcon seabios.log   (same as run-firmware)",
+                "  panavisor measure --platform snp --firmware /usr/share/ovmf/OVMF.fd --vcpus 4");
+        return spec;
     }
 
     static int run(Timeline timeline, String... args) {
@@ -34,10 +40,10 @@ public final class Panavisor {
         Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
         commands.put("demo", () -> new DemoCommand(timeline));
         commands.put("measure", MeasureCommand::new);
-        commands.put("run", () -> new RunCommand(timeline));
+        commands.put("run", () -> RunCommand.commandSpec(timeline));
         commands.put("run-firmware", () -> new FirmwareRunCommand(timeline));
         commands.put("igvm", IgvmCommand::new);
-        CommandLine cli = new CommandLine(new Panavisor());
+        CommandLine cli = new CommandLine(rootSpec());
         // picocli builds each command's model by reflection; when the first argument names a
         // command, only that one is needed, which shortens every VM's start-up.
         String chosen = args.length > 0 && commands.containsKey(args[0]) ? args[0] : null;

@@ -10,11 +10,8 @@ import dev.panavisor.kvm.Kvm;
 import dev.panavisor.vmm.cpu.CpuTemplate;
 import dev.panavisor.vmm.cpu.CpuTemplates;
 import dev.panavisor.vmm.vm.VmExit;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -28,47 +25,67 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Boot a Linux kernel on the microvm machine: a bzImage through the 64-bit boot protocol, or an ELF "
-                + "vmlinux through its PVH entry. The guest's COM1 (ttyS0) is this terminal: output on stdout, stdin as input."},
-        footer = {"", "Exit status: 0 guest powered off, 2 nothing ran (bad option, missing file, no KVM), 3 guest reset "
+/** {@code panavisor run}: boots a Linux kernel on the microvm machine. */
+final class RunCommand implements java.util.concurrent.Callable<Integer> {
+    /** Built, not annotated: this command is on every microVM's start-up path (see {@link CommandSpecs}). */
+    static CommandSpec commandSpec(Timeline marks) {
+        RunCommand command = new RunCommand(marks);
+        CommandSpec spec = CommandSpecs.command("run", command, null);
+        command.spec = spec;
+        spec.usageMessage().description("Boot a Linux kernel on the microvm machine: a bzImage through the 64-bit boot protocol, or an ELF "
+                + "vmlinux through its PVH entry. The guest's COM1 (ttyS0) is this terminal: output on stdout, stdin as input.");
+        spec.usageMessage().footer("", "Exit status: 0 guest powered off, 2 nothing ran (bad option, missing file, no KVM), 3 guest reset "
                 + "(reboot; microvm has no firmware to reboot into), 5 triple fault, 6 internal error (both with a register "
                 + "dump on stderr), 130 stopped with Ctrl-C.",
                 "", "Examples:",
                 "  panavisor run --kernel /boot/vmlinuz-6.1.0-56-cloud-amd64 --cmdline 'console=ttyS0 earlyprintk=ttyS0'",
                 "  panavisor run --kernel vmlinux --initrd initramfs.cpio --memory 1G --cpus 2 --timeline",
-                "  panavisor run --kernel bzImage --cpu-template pinned-skylake --serial-log boot.log"})
-final class RunCommand implements java.util.concurrent.Callable<Integer> {
-    @Spec CommandSpec spec;
+                "  panavisor run --kernel bzImage --cpu-template pinned-skylake --serial-log boot.log");
+        spec.addOption(CommandSpecs.requiredOption("--kernel", Path.class, "FILE", "bzImage, or ELF vmlinux with a PVH note"));
+        spec.addOption(CommandSpecs.option("--initrd", Path.class, "FILE", null, "initial ramdisk (e.g. a cpio archive)"));
+        spec.addOption(CommandSpecs.option("--cmdline", String.class, "LINE", "console=ttyS0", "kernel command line (default: ${DEFAULT-VALUE})"));
+        spec.addOption(CommandSpecs.option("--memory", String.class, "SIZE", "512M", "guest RAM, with K/M/G suffix (default: ${DEFAULT-VALUE})"));
+        spec.addOption(CommandSpecs.option("--cpus", int.class, "N", "1", "vCPUs (default: ${DEFAULT-VALUE})"));
+        spec.addOption(CommandSpecs.option("--cpu-template", String.class, "NAME", "host-safe",
+                "CPUID/MSR profile: none, host-safe, pinned-skylake (default: ${DEFAULT-VALUE})"));
+        spec.addOption(CommandSpecs.flag("--no-acpi", "no ACPI tables: the guest finds its vCPUs through the MP table and cannot power off "
+                + "(ACPI kernels then end by reset)"));
+        spec.addOption(CommandSpecs.option("--serial-log", Path.class, "FILE", null, "also write the guest's console output to FILE"));
+        spec.addOption(CommandSpecs.flag("--timeline", "print where start-up time went (on stderr)"));
+        return spec;
+    }
 
-    @Option(names = "--kernel", required = true, paramLabel = "FILE", description = "bzImage, or ELF vmlinux with a PVH note")
-    Path kernel;
-    @Option(names = "--initrd", paramLabel = "FILE", description = "initial ramdisk (e.g. a cpio archive)")
-    Path initrd;
-    @Option(names = "--cmdline", paramLabel = "LINE", defaultValue = "console=ttyS0", description = "kernel command line (default: ${DEFAULT-VALUE})")
-    String cmdline;
-    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "512M", description = "guest RAM, with K/M/G suffix (default: ${DEFAULT-VALUE})")
-    String memory;
-    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", description = "vCPUs (default: ${DEFAULT-VALUE})")
-    int cpus;
-    @Option(names = "--cpu-template", paramLabel = "NAME", defaultValue = "host-safe",
-            description = "CPUID/MSR profile: none, host-safe, pinned-skylake (default: ${DEFAULT-VALUE})")
-    String cpuTemplate;
-    @Option(names = "--no-acpi", description = "no ACPI tables: the guest finds its vCPUs through the MP table and cannot power off "
-            + "(ACPI kernels then end by reset)")
-    boolean noAcpi;
-    @Option(names = "--serial-log", paramLabel = "FILE", description = "also write the guest's console output to FILE")
-    Path serialLog;
-    @Option(names = "--timeline", description = "print where start-up time went (on stderr)")
-    boolean timeline;
+    private CommandSpec spec;
+    private Path kernel;
+    private Path initrd;
+    private String cmdline;
+    private String memory;
+    private int cpus;
+    private String cpuTemplate;
+    private boolean noAcpi;
+    private Path serialLog;
+    private boolean timeline;
 
     private final Timeline marks;
 
-    RunCommand(Timeline marks) { this.marks = marks; }
+    private RunCommand(Timeline marks) { this.marks = marks; }
+
+    private void readOptions() {
+        kernel = spec.findOption("--kernel").getValue();
+        initrd = spec.findOption("--initrd").getValue();
+        cmdline = spec.findOption("--cmdline").getValue();
+        memory = spec.findOption("--memory").getValue();
+        cpus = spec.findOption("--cpus").<Integer>getValue();
+        cpuTemplate = spec.findOption("--cpu-template").getValue();
+        noAcpi = Boolean.TRUE.equals(spec.findOption("--no-acpi").getValue());
+        serialLog = spec.findOption("--serial-log").getValue();
+        timeline = Boolean.TRUE.equals(spec.findOption("--timeline").getValue());
+    }
 
     @Override
     public Integer call() throws IOException {
         marks.mark("options parsed");
+        readOptions();
         long memoryBytes = parseMemory();
         if (cpus < 1 || cpus > 254) throw new ParameterException(spec.commandLine(), "--cpus must be 1..254, not " + cpus);
         CpuTemplate template;

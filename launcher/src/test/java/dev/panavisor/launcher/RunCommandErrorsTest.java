@@ -54,6 +54,18 @@ class RunCommandErrorsTest {
     }
 
     @Test
+    void optionValuesReachTheCommand(@TempDir Path dir) throws Exception {
+        // run's model is built programmatically (CommandSpecs): each typed value must arrive.
+        Path k = Files.write(dir.resolve("k"), new byte[16]);
+        assertOneLineError(run("run", "--kernel", k.toString(), "--cpus", "0"), "--cpus must be 1..254, not 0");
+        assertOneLineError(run("run", "--kernel", k.toString(), "--cpus", "two"), "'two' is not an int");
+        assertOneLineError(run("run", "--kernel", k.toString(), "--memory", "33M"), "multiple of 2M");
+        assertOneLineError(run("run", "--kernel", k.toString(), "--no-acpi", "--timeline", "--initrd", "/nonexistent/initrd"),
+                "/nonexistent/initrd");
+        assertOneLineError(run("run"), "Missing required option: '--kernel=FILE'");
+    }
+
+    @Test
     void notAKernel(@TempDir Path dir) throws Exception {
         Path k = Files.write(dir.resolve("k"), new byte[1024]);
         assertOneLineError(run("run", "--kernel", k.toString()), "boot_flag at offset 0x1fe");
@@ -77,5 +89,8 @@ class RunCommandErrorsTest {
         }
         String help = out.toString(StandardCharsets.UTF_8);
         assertTrue(help.contains("Examples:") && help.contains("--cpu-template") && help.contains("130"), help);
+        assertTrue(help.startsWith("Usage: panavisor run [-hV]"), help);
+        assertTrue(help.contains("guest RAM, with K/M/G suffix (default: 512M)") && help.contains("(default: host-safe)")
+                && help.contains("--serial-log=FILE") && help.contains("Print version information and exit."), help);
     }
 }
