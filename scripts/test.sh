@@ -22,6 +22,8 @@ require_kvm=false
 cd "$root"
 slow_group=slow-firmware
 mvn -B -Dpanavisor.requireKvm=$require_kvm -Dsurefire.excludedGroups=$slow_group install "$@"
+# The launcher script's AOT cache must link its classes (see the script for why it can silently stop).
+"$root/scripts/check-aot-linking.sh"
 
 # Seconds the slow group took, and the banner time, on the reference machine (run of 2026-12-02).
 reference_slow_s=2800
