@@ -44,8 +44,8 @@ public final class Panavisor {
         commands.put("run-firmware", () -> new FirmwareRunCommand(timeline));
         commands.put("igvm", IgvmCommand::new);
         CommandLine cli = new CommandLine(rootSpec());
-        // picocli builds each command's model by reflection; when the first argument names a
-        // command, only that one is needed, which shortens every VM's start-up.
+        // picocli builds an annotated command's model by reflection (run's and the root's are
+        // built in code); when the first argument names a command, only that one is added.
         String chosen = args.length > 0 && commands.containsKey(args[0]) ? args[0] : null;
         commands.forEach((name, command) -> {
             if (chosen == null || chosen.equals(name)) cli.addSubcommand(name, command.get());
