@@ -88,7 +88,7 @@ timed() {  # kind(minimal|debian) label cpus index command...: one timed run, on
   fi
   python3 scripts/bench/serial_timing.py --label "$label" --timeout "$timeout_s" \
     --log "$work/logs/$kind-$label-$cpus-$i.log" "${marks[@]}" -- "$@" \
-    | python3 -c 'import json,sys; r=json.load(sys.stdin); r["cpus"]=int(sys.argv[1]); r["kernel"]=sys.argv[2]; print(json.dumps(r))' "$cpus" "$kind" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin); r["cpus"]=int(sys.argv[1]); r["kernel"]=sys.argv[2]; r["run"]=int(sys.argv[3]); print(json.dumps(r))' "$cpus" "$kind" "$i" \
     | tee -a "$results" >&2
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turns the JSON lines of scripts/bench-microvm.sh into its markdown tables: per kernel, vCPU
 count and metric, the median of each VMM and the Panavisor/QEMU ratio (below 1 means Panavisor
-is faster or smaller)."""
+is faster or smaller), and the median of the per-run ratios: run i of each VMM ran back to back,
+so their ratio cancels most of a drifting host's slow change of speed."""
 import argparse
 import datetime
 import json
@@ -35,15 +36,26 @@ def version(cmd):
         return "unknown"
 
 
+def paired_ratio(q, pv, key):
+    """Median over run indices of Panavisor's value / QEMU's, for the runs both have."""
+    by_run_q = {r["run"]: r.get(key) for r in q if "run" in r}
+    ratios = [r.get(key) / by_run_q[r["run"]] for r in pv
+              if "run" in r and r.get(key) and by_run_q.get(r["run"])]
+    return statistics.median(ratios) if ratios else None
+
+
 def table(rows, metrics):
-    out = ["| vCPUs | metric | QEMU microvm | Panavisor | ratio |", "|---|---|---|---|---|"]
+    out = ["| vCPUs | metric | QEMU microvm | Panavisor | ratio | per-run ratio (median) |",
+           "|---|---|---|---|---|---|"]
     for cpus in sorted({r["cpus"] for r in rows}):
         q = [r for r in rows if r["cpus"] == cpus and r["label"] == "qemu"]
         pv = [r for r in rows if r["cpus"] == cpus and r["label"] == "panavisor"]
         for key, name, unit in metrics:
             mq, mp = median([r.get(key) for r in q]), median([r.get(key) for r in pv])
             ratio = f"{mp / mq:.2f}" if mq and mp else "n/a"
-            out.append(f"| {cpus} | {name} | {fmt(mq, unit)} | {fmt(mp, unit)} | {ratio} |")
+            pr = paired_ratio(q, pv, key)
+            paired = f"{pr:.2f}" if pr else "n/a"
+            out.append(f"| {cpus} | {name} | {fmt(mq, unit)} | {fmt(mp, unit)} | {ratio} | {paired} |")
     return out
 
 
@@ -67,7 +79,8 @@ def main():
            f"{platform.machine()}, host kernel {platform.release()}); {version(['qemu-system-x86_64', '--version'])}.",
            "",
            f"{a.runs} alternating runs per VMM and vCPU count (after one untimed warm-up run of each), {a.memory} memory; "
-           "medians of wall-clock time from process spawn. Ratio = Panavisor / QEMU (below 1: Panavisor faster or smaller).", ""]
+           "medians of wall-clock time from process spawn. Ratio = Panavisor / QEMU (below 1: Panavisor faster or smaller). "
+           "Per-run ratio: the median of Panavisor's run i over QEMU's run i (the two ran back to back).", ""]
     if a.panavisor != "true":
         out += ["**Panavisor not measured:** `./panavisor run --help` does not describe `run --kernel` (the "
                 "`run` command is not in this build), so only QEMU ran.", ""]
