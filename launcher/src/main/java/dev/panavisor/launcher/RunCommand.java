@@ -11,6 +11,7 @@ import dev.panavisor.vmm.cpu.CpuTemplate;
 import dev.panavisor.vmm.cpu.CpuTemplates;
 import dev.panavisor.vmm.vm.VmExit;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 import java.io.FileDescriptor;
@@ -41,56 +42,44 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 "  panavisor run --kernel /boot/vmlinuz-6.1.0-56-cloud-amd64 --cmdline 'console=ttyS0 earlyprintk=ttyS0'",
                 "  panavisor run --kernel vmlinux --initrd initramfs.cpio --memory 1G --cpus 2 --timeline",
                 "  panavisor run --kernel bzImage --cpu-template pinned-skylake --serial-log boot.log");
-        spec.addOption(CommandSpecs.requiredOption("--kernel", Path.class, "FILE", "bzImage, or ELF vmlinux with a PVH note"));
-        spec.addOption(CommandSpecs.option("--initrd", Path.class, "FILE", null, "initial ramdisk (e.g. a cpio archive)"));
-        spec.addOption(CommandSpecs.option("--cmdline", String.class, "LINE", "console=ttyS0", "kernel command line (default: ${DEFAULT-VALUE})"));
-        spec.addOption(CommandSpecs.option("--memory", String.class, "SIZE", "512M", "guest RAM, with K/M/G suffix (default: ${DEFAULT-VALUE})"));
-        spec.addOption(CommandSpecs.option("--cpus", int.class, "N", "1", "vCPUs (default: ${DEFAULT-VALUE})"));
-        spec.addOption(CommandSpecs.option("--cpu-template", String.class, "NAME", "host-safe",
-                "CPUID/MSR profile: none, host-safe, pinned-skylake (default: ${DEFAULT-VALUE})"));
-        spec.addOption(CommandSpecs.flag("--no-acpi", "no ACPI tables: the guest finds its vCPUs through the MP table and cannot power off "
-                + "(ACPI kernels then end by reset)"));
-        spec.addOption(CommandSpecs.option("--serial-log", Path.class, "FILE", null, "also write the guest's console output to FILE"));
-        spec.addOption(CommandSpecs.flag("--timeline", "print where start-up time went (on stderr)"));
+        for (OptionSpec option : command.options()) spec.addOption(option);
         return spec;
     }
 
-    private CommandSpec spec;
-    private Path kernel;
-    private Path initrd;
-    private String cmdline;
-    private String memory;
-    private int cpus;
-    private String cpuTemplate;
-    private boolean noAcpi;
-    private Path serialLog;
-    private boolean timeline;
+    // call() reads the parsed values straight from these specs; nothing copies them into fields.
+    private final OptionSpec kernel = CommandSpecs.requiredOption("--kernel", Path.class, "FILE", "bzImage, or ELF vmlinux with a PVH note");
+    private final OptionSpec initrd = CommandSpecs.option("--initrd", Path.class, "FILE", null, "initial ramdisk (e.g. a cpio archive)");
+    private final OptionSpec cmdline = CommandSpecs.option("--cmdline", String.class, "LINE", "console=ttyS0", "kernel command line (default: ${DEFAULT-VALUE})");
+    private final OptionSpec memory = CommandSpecs.option("--memory", String.class, "SIZE", "512M", "guest RAM, with K/M/G suffix (default: ${DEFAULT-VALUE})");
+    private final OptionSpec cpus = CommandSpecs.option("--cpus", int.class, "N", "1", "vCPUs (default: ${DEFAULT-VALUE})");
+    private final OptionSpec cpuTemplate = CommandSpecs.option("--cpu-template", String.class, "NAME", "host-safe",
+            "CPUID/MSR profile: none, host-safe, pinned-skylake (default: ${DEFAULT-VALUE})");
+    private final OptionSpec noAcpi = CommandSpecs.flag("--no-acpi", "no ACPI tables: the guest finds its vCPUs through the MP table and cannot power off "
+            + "(ACPI kernels then end by reset)");
+    private final OptionSpec serialLog = CommandSpecs.option("--serial-log", Path.class, "FILE", null, "also write the guest's console output to FILE");
+    private final OptionSpec timeline = CommandSpecs.flag("--timeline", "print where start-up time went (on stderr)");
 
+    private CommandSpec spec;
     private final Timeline marks;
 
     private RunCommand(Timeline marks) { this.marks = marks; }
 
-    private void readOptions() {
-        kernel = spec.findOption("--kernel").getValue();
-        initrd = spec.findOption("--initrd").getValue();
-        cmdline = spec.findOption("--cmdline").getValue();
-        memory = spec.findOption("--memory").getValue();
-        cpus = spec.findOption("--cpus").<Integer>getValue();
-        cpuTemplate = spec.findOption("--cpu-template").getValue();
-        noAcpi = Boolean.TRUE.equals(spec.findOption("--no-acpi").getValue());
-        serialLog = spec.findOption("--serial-log").getValue();
-        timeline = Boolean.TRUE.equals(spec.findOption("--timeline").getValue());
+    /** In the order {@code --help} lists them. */
+    private OptionSpec[] options() {
+        return new OptionSpec[] {kernel, initrd, cmdline, memory, cpus, cpuTemplate, noAcpi, serialLog, timeline};
     }
 
     @Override
     public Integer call() throws IOException {
         marks.mark("options parsed");
-        readOptions();
-        long memoryBytes = parseMemory();
+        long memoryBytes = parseMemory(memory.getValue());
+        int cpus = this.cpus.<Integer>getValue();
         if (cpus < 1 || cpus > 254) throw new ParameterException(spec.commandLine(), "--cpus must be 1..254, not " + cpus);
+        Path kernel = this.kernel.getValue();
+        Path initrd = this.initrd.getValue();
         CpuTemplate template;
         try {
-            template = CpuTemplates.named(cpuTemplate);
+            template = CpuTemplates.named(cpuTemplate.getValue());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -103,19 +92,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 throw new IllegalArgumentException(kernel + ": " + e.getMessage());
             }
             marks.mark("kernel read and parsed");
-            return boot(new MicroVmMachine.Config(image, kernelFile, initrdFile, cmdline, memoryBytes, cpus, template));
+            return boot(new MicroVmMachine.Config(image, kernelFile, initrdFile, cmdline.getValue(), memoryBytes, cpus, template));
         }
     }
 
     private int boot(MicroVmMachine.Config config) throws IOException {
-
         PrintStream err = System.err;
+        Path serialLog = this.serialLog.getValue();
         StreamConsoleSink terminal = new StreamConsoleSink(new FileOutputStream(FileDescriptor.out));
         OutputStream logFile = serialLog == null ? null : openLog(serialLog);
         ConsoleSink console = logFile == null ? terminal : new TeeConsoleSink(terminal, new StreamConsoleSink(logFile, 4096));
         try (logFile; Kvm kvm = Kvm.open();
              MicroVm micro = MicroVmMachine.build(kvm, config,
-                     console, noAcpi ? AcpiTableHook.NONE : HardwareReducedAcpi.INSTANCE, marks)) {
+                     console, isSet(noAcpi) ? AcpiTableHook.NONE : HardwareReducedAcpi.INSTANCE, marks)) {
             new UartInputPump(System.in, micro.console()).start("serial-input");
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = Thread.ofPlatform().unstarted(() -> {
@@ -133,7 +122,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             err.println("panavisor: guest " + DemoCommand.describe(exit) + "; exit code " + code
                     + (serialLog != null ? "; console log in " + serialLog : ""));
             if (!exit.detail().isEmpty()) err.println(exit.detail());
-            if (timeline) {
+            if (isSet(timeline)) {
                 marks.print(err);
                 var emulated = micro.vm().emulationStats();
                 err.println("instruction fallback: " + (emulated.total() > 0 ? emulated.describe() : "nothing emulated"));
@@ -144,7 +133,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private long parseMemory() {
+    /** A flag's value: picocli leaves an unbound flag null when it is not given. */
+    private static boolean isSet(OptionSpec flag) {
+        return Boolean.TRUE.equals(flag.getValue());
+    }
+
+    private long parseMemory(String memory) {
         long bytes;
         try {
             bytes = Sizes.parse(memory);
