@@ -70,6 +70,7 @@ def main():
     p.add_argument("--debian-kernel", default="")
     p.add_argument("--panavisor")
     p.add_argument("--acpi", default="")
+    p.add_argument("--qemu-cpu", default="host,-kvm-pv-ipi,-kvm-pv-sched-yield")
     a = p.parse_args()
     rows = [json.loads(l) for l in open(a.results) if l.strip()]
     minimal = [r for r in rows if r.get("kernel", "minimal") == "minimal"]
@@ -80,7 +81,8 @@ def main():
            "",
            f"{a.runs} alternating runs per VMM and vCPU count (after one untimed warm-up run of each), {a.memory} memory; "
            "medians of wall-clock time from process spawn. Ratio = Panavisor / QEMU (below 1: Panavisor faster or smaller). "
-           "Per-run ratio: the median of Panavisor's run i over QEMU's run i (the two ran back to back).", ""]
+           "Per-run ratio: the median of Panavisor's run i over QEMU's run i (the two ran back to back). "
+           f"QEMU: `-M microvm -enable-kvm -cpu {a.qemu_cpu} -device i8042`.", ""]
     if a.panavisor != "true":
         out += ["**Panavisor not measured:** `./panavisor run --help` does not describe `run --kernel` (the "
                 "`run` command is not in this build), so only QEMU ran.", ""]
