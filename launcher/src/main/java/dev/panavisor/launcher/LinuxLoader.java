@@ -35,25 +35,49 @@ final class LinuxLoader {
     record Loaded(String protocol, long entry, long kernelStart, long kernelEnd, long initrdAddress, long initrdSize) { }
 
     /**
-     * {@code kernel} was parsed from {@code kernelFile}; both files are copied into guest memory
-     * straight from the file, never through the heap.
+     * A kernel (and initrd) copied into guest memory, its boot parameters not yet written: what
+     * {@link #place} leaves for {@link #boot}. Placing needs only memory, so it can run before the
+     * KVM VM exists; booting needs the ACPI tables' address and the boot vCPU.
      */
+    record Placed(KernelImage kernel, long kernelStart, long kernelEnd, long initrdAddress, long initrdSize) { }
+
+    /** {@link #place} then {@link #boot}. */
     static Loaded load(GuestMemory memory, PcMemoryMap map, KernelImage kernel, BootFile kernelFile, BootFile initrd, String cmdline,
                        long acpiRsdp, VcpuFd bootVcpu) {
+        return boot(memory, map, place(memory, map, kernel, kernelFile, initrd), cmdline, acpiRsdp, bootVcpu);
+    }
+
+    /**
+     * Copies {@code kernel} (parsed from {@code kernelFile}) and the initrd into guest memory,
+     * straight from the files, never through the heap. Writes nothing below 1 MiB, where the
+     * ACPI and MP tables and the boot structures go.
+     */
+    static Placed place(GuestMemory memory, PcMemoryMap map, KernelImage kernel, BootFile kernelFile, BootFile initrd) {
         try {
-            BootGdt.write(memory, BootLayout.GDT);
-            memory.fill(BootLayout.IDT, 8, (byte) 0);
             return switch (kernel) {
-                case BzImage bz -> loadBzImage(memory, map, bz, kernelFile, initrd, cmdline, acpiRsdp, bootVcpu);
-                case PvhElfKernel elf -> loadPvh(memory, map, elf, kernelFile, initrd, cmdline, acpiRsdp, bootVcpu);
+                case BzImage bz -> placeBzImage(memory, map, bz, kernelFile, initrd);
+                case PvhElfKernel elf -> placePvh(memory, map, elf, kernelFile, initrd);
             };
         } catch (GuestMemoryException e) {
             throw new IllegalArgumentException("the kernel does not fit the guest's memory: " + e.getMessage(), e);
         }
     }
 
-    private static Loaded loadBzImage(GuestMemory memory, PcMemoryMap map, BzImage bz, BootFile file, BootFile initrd, String cmdline,
-                                      long acpiRsdp, VcpuFd bootVcpu) {
+    /** Writes the command line and boot parameters for a placed kernel and puts the boot vCPU at its entry. */
+    static Loaded boot(GuestMemory memory, PcMemoryMap map, Placed placed, String cmdline, long acpiRsdp, VcpuFd bootVcpu) {
+        try {
+            BootGdt.write(memory, BootLayout.GDT);
+            memory.fill(BootLayout.IDT, 8, (byte) 0);
+            return switch (placed.kernel()) {
+                case BzImage bz -> bootBzImage(memory, map, bz, placed, cmdline, acpiRsdp, bootVcpu);
+                case PvhElfKernel elf -> bootPvh(memory, map, elf, placed, cmdline, acpiRsdp, bootVcpu);
+            };
+        } catch (GuestMemoryException e) {
+            throw new IllegalArgumentException("the kernel does not fit the guest's memory: " + e.getMessage(), e);
+        }
+    }
+
+    private static Placed placeBzImage(GuestMemory memory, PcMemoryMap map, BzImage bz, BootFile file, BootFile initrd) {
         SetupHeader h = bz.header();
         long load = h.prefAddress();
         long end = load + h.initSize();
@@ -62,26 +86,31 @@ final class LinuxLoader {
                     + "give the guest more memory", end, load, h.initSize()));
         }
         file.copyTo(memory, load, bz.protectedModeOffset(), bz.protectedModeLength());
-
-        byte[] line = CommandLine.encode(cmdline, Math.min(h.cmdlineSize(), BootLayout.COMMAND_LINE_MAX - 1));
-        memory.write(BootLayout.COMMAND_LINE, line);
-
-        ZeroPage zero = new ZeroPage(bz.headerBytes()).commandLine(BootLayout.COMMAND_LINE).e820(map.e820()).acpiRsdp(acpiRsdp);
         long initrdAddress = 0;
         if (initrd != null) {
             initrdAddress = InitrdPlacement.place(initrd.size(), map.lowRamEnd(), h.initrdAddrMax(), end);
             initrd.copyTo(memory, initrdAddress, 0, initrd.size());
-            zero.ramdisk(initrdAddress, initrd.size());
         }
-        memory.write(BootLayout.ZERO_PAGE, zero.toBytes());
-        long cr3 = IdentityPageTables.write(memory, BootLayout.PAGE_TABLES);
-        long entry = load + ENTRY_64_OFFSET;
-        DirectBootEntry.longMode(bootVcpu, entry, BootLayout.ZERO_PAGE, cr3);
-        return new Loaded("bzImage, 64-bit boot protocol " + h.versionString(), entry, load, end, initrdAddress, initrd == null ? 0 : initrd.size());
+        return new Placed(bz, load, end, initrdAddress, initrd == null ? 0 : initrd.size());
     }
 
-    private static Loaded loadPvh(GuestMemory memory, PcMemoryMap map, PvhElfKernel elf, BootFile kernelFile, BootFile initrd, String cmdline,
-                                  long acpiRsdp, VcpuFd bootVcpu) {
+    private static Loaded bootBzImage(GuestMemory memory, PcMemoryMap map, BzImage bz, Placed placed, String cmdline,
+                                      long acpiRsdp, VcpuFd bootVcpu) {
+        SetupHeader h = bz.header();
+        byte[] line = CommandLine.encode(cmdline, Math.min(h.cmdlineSize(), BootLayout.COMMAND_LINE_MAX - 1));
+        memory.write(BootLayout.COMMAND_LINE, line);
+
+        ZeroPage zero = new ZeroPage(bz.headerBytes()).commandLine(BootLayout.COMMAND_LINE).e820(map.e820()).acpiRsdp(acpiRsdp);
+        if (placed.initrdSize() > 0) zero.ramdisk(placed.initrdAddress(), placed.initrdSize());
+        memory.write(BootLayout.ZERO_PAGE, zero.toBytes());
+        long cr3 = IdentityPageTables.write(memory, BootLayout.PAGE_TABLES);
+        long entry = placed.kernelStart() + ENTRY_64_OFFSET;
+        DirectBootEntry.longMode(bootVcpu, entry, BootLayout.ZERO_PAGE, cr3);
+        return new Loaded("bzImage, 64-bit boot protocol " + h.versionString(), entry, placed.kernelStart(), placed.kernelEnd(),
+                placed.initrdAddress(), placed.initrdSize());
+    }
+
+    private static Placed placePvh(GuestMemory memory, PcMemoryMap map, PvhElfKernel elf, BootFile kernelFile, BootFile initrd) {
         if (elf.highestAddress() > map.lowRamEnd()) {
             throw new IllegalArgumentException(String.format("the kernel occupies memory up to 0x%x; give the guest more memory", elf.highestAddress()));
         }
@@ -89,21 +118,26 @@ final class LinuxLoader {
             kernelFile.copyTo(memory, s.physicalAddress(), s.fileOffset(), s.fileSize());
             memory.fill(s.physicalAddress() + s.fileSize(), s.memorySize() - s.fileSize(), (byte) 0);
         }
-        memory.write(BootLayout.COMMAND_LINE, CommandLine.encode(cmdline, PVH_COMMAND_LINE_MAX));
-        PvhStartInfo info = new PvhStartInfo(map.e820()).commandLine(BootLayout.COMMAND_LINE).rsdp(acpiRsdp);
         long initrdAddress = 0;
         if (initrd != null) {
             initrdAddress = InitrdPlacement.place(initrd.size(), map.lowRamEnd(), 0xFFFFFFFFL, elf.highestAddress());
             initrd.copyTo(memory, initrdAddress, 0, initrd.size());
-            info.ramdisk(initrdAddress, initrd.size());
         }
+        return new Placed(elf, elf.lowestAddress(), elf.highestAddress(), initrdAddress, initrd == null ? 0 : initrd.size());
+    }
+
+    private static Loaded bootPvh(GuestMemory memory, PcMemoryMap map, PvhElfKernel elf, Placed placed, String cmdline,
+                                  long acpiRsdp, VcpuFd bootVcpu) {
+        memory.write(BootLayout.COMMAND_LINE, CommandLine.encode(cmdline, PVH_COMMAND_LINE_MAX));
+        PvhStartInfo info = new PvhStartInfo(map.e820()).commandLine(BootLayout.COMMAND_LINE).rsdp(acpiRsdp);
+        if (placed.initrdSize() > 0) info.ramdisk(placed.initrdAddress(), placed.initrdSize());
         byte[] startInfo = info.toBytes(BootLayout.PVH_START_INFO);
         if (BootLayout.PVH_START_INFO + startInfo.length > BootLayout.ZERO_PAGE) {
             throw new IllegalStateException("hvm_start_info outgrew its slot");
         }
         memory.write(BootLayout.PVH_START_INFO, startInfo);
         DirectBootEntry.pvh(bootVcpu, elf.pvhEntry(), BootLayout.PVH_START_INFO);
-        return new Loaded("ELF vmlinux, PVH entry", elf.pvhEntry(), elf.lowestAddress(), elf.highestAddress(), initrdAddress,
-                initrd == null ? 0 : initrd.size());
+        return new Loaded("ELF vmlinux, PVH entry", elf.pvhEntry(), placed.kernelStart(), placed.kernelEnd(), placed.initrdAddress(),
+                placed.initrdSize());
     }
 }

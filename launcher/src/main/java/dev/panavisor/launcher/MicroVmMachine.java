@@ -50,12 +50,40 @@ final class MicroVmMachine {
 
     private MicroVmMachine() {}
 
-    static MicroVm build(Kvm kvm, Config config, ConsoleSink console, AcpiTableHook acpi, Timeline timeline) {
-        PcMemoryMap map = new PcMemoryMap(config.memoryBytes());
-        List<GuestRam.Layout> ram = new ArrayList<>();
-        for (PcMemoryMap.RamRegion r : map.ramRegions()) ram.add(new GuestRam.Layout(r.name(), r.gpa(), r.size(), false));
+    /**
+     * Guest RAM mapped and the kernel and initrd copied into it, before any KVM VM exists. The
+     * launcher does this first: the copy (tens of MB for a distribution kernel) then overlaps the
+     * one-time linking of the KVM downcalls that {@link KvmPrelink} runs on the other core, instead
+     * of waiting behind it. Closing it unmaps the RAM unless a {@link MicroVm} has taken it over.
+     */
+    record Prepared(PcMemoryMap map, GuestRam ram, LinuxLoader.Placed placed) implements AutoCloseable {
+        @Override
+        public void close() { ram.close(); }
+    }
 
-        Vm vm = Vm.builder(kvm).vcpus(config.vcpus()).memory(ram)
+    static Prepared prepare(Config config, Timeline timeline) {
+        PcMemoryMap map = new PcMemoryMap(config.memoryBytes());
+        List<GuestRam.Layout> layout = new ArrayList<>();
+        for (PcMemoryMap.RamRegion r : map.ramRegions()) layout.add(new GuestRam.Layout(r.name(), r.gpa(), r.size(), false));
+        GuestRam ram = GuestRam.unregistered(layout);
+        try {
+            LinuxLoader.Placed placed = LinuxLoader.place(ram.memory(), map, config.kernel(), config.kernelFile(), config.initrd());
+            timeline.mark("memory mapped, kernel" + (config.initrd() != null ? " and initrd" : "") + " copied in");
+            return new Prepared(map, ram, placed);
+        } catch (RuntimeException e) {
+            ram.close();
+            throw e;
+        }
+    }
+
+    static MicroVm build(Kvm kvm, Config config, ConsoleSink console, AcpiTableHook acpi, Timeline timeline) {
+        return build(kvm, config, prepare(config, timeline), console, acpi, timeline);
+    }
+
+    /** Makes the VM around {@code prepared}'s memory, which the VM owns from here on, also when this fails. */
+    static MicroVm build(Kvm kvm, Config config, Prepared prepared, ConsoleSink console, AcpiTableHook acpi, Timeline timeline) {
+        PcMemoryMap map = prepared.map();
+        Vm vm = Vm.builder(kvm).vcpus(config.vcpus()).memory(prepared.ram())
                 .beforeVcpus(fd -> {
                     createPlatformChips(fd);
                     timeline.mark("VM created (irqchip, PIT)");
@@ -63,7 +91,7 @@ final class MicroVmMachine {
                 .build();
         List<Irqfd> irqfds = new ArrayList<>();
         try {
-            timeline.mark("memory mapped, " + config.vcpus() + " vCPU(s) created");
+            timeline.mark(config.vcpus() + " vCPU(s) created");
             Irqfd com1Irq = vm.fd().createIrqfd(Uart16550.COM1_IRQ);
             irqfds.add(com1Irq);
             Uart16550 uart = new Uart16550(console, new IrqfdLine(com1Irq));
@@ -85,9 +113,8 @@ final class MicroVmMachine {
 
             long rsdp = acpi.install(vm, BootLayout.ACPI_TABLES, BootLayout.ACPI_TABLES_MAX, config.vcpus());
 
-            LinuxLoader.Loaded loaded = LinuxLoader.load(vm.memory(), map, config.kernel(), config.kernelFile(), config.initrd(), config.cmdline(), rsdp,
-                    vm.vcpus().getFirst().fd());
-            timeline.mark("kernel loaded (" + loaded.protocol() + ")");
+            LinuxLoader.Loaded loaded = LinuxLoader.boot(vm.memory(), map, prepared.placed(), config.cmdline(), rsdp, vm.vcpus().getFirst().fd());
+            timeline.mark("devices, vCPUs and boot parameters set up (" + loaded.protocol() + ")");
             LOG.debug("loaded {}", loaded);
             return new MicroVm(vm, uart, irqfds, loaded);
         } catch (RuntimeException e) {

@@ -102,8 +102,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         StreamConsoleSink terminal = new StreamConsoleSink(new FileOutputStream(FileDescriptor.out));
         OutputStream logFile = serialLog == null ? null : openLog(serialLog);
         ConsoleSink console = logFile == null ? terminal : new TeeConsoleSink(terminal, new StreamConsoleSink(logFile, 4096));
-        try (logFile; Kvm kvm = Kvm.open();
-             MicroVm micro = MicroVmMachine.build(kvm, config,
+        try (logFile; MicroVmMachine.Prepared prepared = MicroVmMachine.prepare(config, marks); Kvm kvm = Kvm.open();
+             MicroVm micro = MicroVmMachine.build(kvm, config, prepared,
                      console, isSet(noAcpi) ? AcpiTableHook.NONE : HardwareReducedAcpi.INSTANCE, marks)) {
             new UartInputPump(System.in, micro.console()).start("serial-input");
             CountDownLatch finished = new CountDownLatch(1);

@@ -32,7 +32,7 @@ public final class GuestRam implements AutoCloseable {
             int slot = 0;
             for (Layout l : layout) {
                 GuestRegion r = backing == MemoryBacking.GUEST_MEMFD && !l.readOnly() ? guestMemfdRegion(l) : anonymousRegion(l);
-                register(vm, slot++, r);
+                if (vm != null) register(vm, slot++, r);
                 regions.add(r);
             }
             this.memory = new GuestMemory(regions);
@@ -40,6 +40,22 @@ public final class GuestRam implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Anonymous memory for {@code layout}, mapped but in no KVM VM yet. A loader can fill it while
+     * the VM is still being made (the launcher copies a kernel in while the first downcalls are
+     * linked); {@link Vm.Builder#memory(GuestRam)} then registers it. guest_memfd memory cannot be
+     * made this way: it belongs to a VM from the start.
+     */
+    public static GuestRam unregistered(List<Layout> layout) {
+        return new GuestRam(null, layout, MemoryBacking.ANONYMOUS);
+    }
+
+    /** As {@link #registerIn}, for the VM that takes this memory over; returns this. */
+    GuestRam registeredIn(VmFd vm) {
+        registerIn(vm);
+        return this;
     }
 
     private GuestRegion anonymousRegion(Layout l) {

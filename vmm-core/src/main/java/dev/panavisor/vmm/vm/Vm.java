@@ -89,14 +89,15 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         GuestRam[] made = new GuestRam[1];
         try {
             this.context = KvmContext.create(kvm, vmType, beforeVcpus,
-                    fd -> made[0] = new GuestRam(fd, b.layout, b.backing), vcpuCount, pio, mmio, this,
-                    v -> fallbackFor(v, made[0]));
+                    fd -> made[0] = b.premapped != null ? b.premapped.registeredIn(fd) : new GuestRam(fd, b.layout, b.backing),
+                    vcpuCount, pio, mmio, this, v -> fallbackFor(v, made[0]));
         } catch (RuntimeException e) {
-            if (made[0] != null) made[0].close();
+            GuestRam owned = made[0] != null ? made[0] : b.premapped;
+            if (owned != null) owned.close();
             throw e;
         }
         this.ram = made[0];
-        this.nextSlot = b.layout.size();
+        this.nextSlot = ram.slotCount();
         this.halted = new boolean[b.vcpus];
     }
 
@@ -456,6 +457,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         private int vmType;
         private int vcpus = 1;
         private List<GuestRam.Layout> layout = List.of();
+        private GuestRam premapped;
         private MemoryBacking backing = MemoryBacking.ANONYMOUS;
         private Consumer<VmFd> beforeVcpus = vm -> { };
         private ResetHandler resetHandler;
@@ -470,7 +472,9 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
             if (n < 1 || n > 255) throw new IllegalArgumentException("vCPU count must be 1..255, not " + n);
             this.vcpus = n; return this;
         }
-        public Builder memory(List<GuestRam.Layout> layout) { this.layout = List.copyOf(layout); return this; }
+        public Builder memory(List<GuestRam.Layout> layout) { this.layout = List.copyOf(layout); this.premapped = null; return this; }
+        /** Memory already mapped (and perhaps filled) by {@link GuestRam#unregistered}; the Vm owns it from {@link #build()} on, also when that fails. */
+        public Builder memory(GuestRam premapped) { this.premapped = premapped; this.layout = List.of(); return this; }
         public Builder backing(MemoryBacking backing) { this.backing = backing; return this; }
         /** VM-wide set-up KVM requires before any vCPU exists (irqchip, PIT, TSS address). */
         public Builder beforeVcpus(Consumer<VmFd> c) { this.beforeVcpus = c; return this; }
@@ -488,6 +492,12 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
          * reset does not wait for it. Costs one idle KVM VM (its fds; guest RAM is shared, not copied).
          */
         public Builder spareKvmContext(boolean on) { this.spareKvmContext = on; return this; }
-        public Vm build() { return new Vm(this); }
+        public Vm build() {
+            if (premapped != null && backing != MemoryBacking.ANONYMOUS) {
+                premapped.close();
+                throw new IllegalStateException("memory mapped ahead of the VM is anonymous; " + backing + " memory is made by the VM");
+            }
+            return new Vm(this);
+        }
     }
 }
