@@ -1,6 +1,7 @@
 package dev.panavisor.launcher;
 
 import dev.panavisor.confidential.launch.LaunchPlatform;
+import dev.panavisor.devices.console.ConsoleFlusher;
 import dev.panavisor.devices.console.ConsoleSink;
 import dev.panavisor.devices.fwcfg.FwCfgFileOption;
 import dev.panavisor.devices.console.StreamConsoleSink;
@@ -123,7 +124,8 @@ final class FirmwareRunCommand implements Callable<Integer> {
                     : new StreamConsoleSink(open(serialLog, opened));
             ConsoleSink debug = debugcon == null ? ConsoleSink.NONE : new StreamConsoleSink(open(debugcon, opened));
             var config = new PcMachine.Config(firmware, vars, firmwareWritable, ram, cpus, serial, debug, maxResets, rebootTimeoutMillis, launch);
-            try (Kvm kvm = Kvm.open(); PcMachine machine = PcMachine.build(kvm, config)) {
+            try (ConsoleFlusher prompts = ConsoleFlusher.start(serial, ConsoleFlusher.DEFAULT_INTERVAL_MS, "console-flush");
+                 Kvm kvm = Kvm.open(); PcMachine machine = PcMachine.build(kvm, config)) {
                 marks.mark("pc machine built: firmware mapped");
                 System.err.printf("panavisor: pc machine, %d vCPU(s), %d MiB, firmware %s%s%s%s%n", cpus, ram >> 20,
                         igvm != null ? igvm + " (IGVM)" : firmware,

@@ -1,5 +1,6 @@
 package dev.panavisor.launcher;
 
+import dev.panavisor.devices.console.ConsoleFlusher;
 import dev.panavisor.devices.console.ConsoleSink;
 import dev.panavisor.devices.console.StreamConsoleSink;
 import dev.panavisor.devices.console.TeeConsoleSink;
@@ -102,7 +103,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         StreamConsoleSink terminal = new StreamConsoleSink(new FileOutputStream(FileDescriptor.out));
         OutputStream logFile = serialLog == null ? null : openLog(serialLog);
         ConsoleSink console = logFile == null ? terminal : new TeeConsoleSink(terminal, new StreamConsoleSink(logFile, 4096));
-        try (logFile; MicroVmMachine.Prepared prepared = MicroVmMachine.prepare(config, marks); Kvm kvm = Kvm.open();
+        try (logFile; ConsoleFlusher prompts = ConsoleFlusher.start(terminal, ConsoleFlusher.DEFAULT_INTERVAL_MS, "console-flush");
+             MicroVmMachine.Prepared prepared = MicroVmMachine.prepare(config, marks); Kvm kvm = Kvm.open();
              MicroVm micro = MicroVmMachine.build(kvm, config, prepared,
                      console, isSet(noAcpi) ? AcpiTableHook.NONE : HardwareReducedAcpi.INSTANCE, marks)) {
             new UartInputPump(System.in, micro.console()).start("serial-input");
