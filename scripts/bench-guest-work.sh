@@ -44,11 +44,7 @@ vmlinuz=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -1 || true
 python3 scripts/bench/extract_vmlinux.py "$vmlinuz" "$work/debian-vmlinux" >/dev/null
 cmdline=$(cat guest/kernel/cmdline-no-fallback)
 debian_cmdline="console=ttyS0 earlyprintk=ttyS0 panic=-1"
-# QEMU's CPU model as in scripts/bench-microvm.sh (which says why).
-qemu_cpu=host,-kvm-pv-ipi,-kvm-pv-sched-yield
-probe=$(timeout 3 qemu-system-x86_64 -M microvm -enable-kvm -cpu "$qemu_cpu" -m "$memory" -kernel "$kernel_dir/vmlinux" \
-  -append console=ttyS0 -nographic -no-reboot -device i8042 </dev/null 2>&1 || true)
-grep -q "failed to set MSR 0x10a" <<<"$probe" && qemu_cpu+=,-arch-capabilities
+qemu_cpu=$(scripts/bench/qemu-cpu.sh "$kernel_dir/vmlinux" "$memory")
 
 # count LABEL KIND COMMAND...: one boot to the banner under perf; prints "LABEL KIND n1 n2 n3 n4"
 count() {

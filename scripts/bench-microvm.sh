@@ -67,17 +67,8 @@ need_smp=false
 for c in $cpus_list; do [ "$c" -gt 1 ] && need_smp=true; done
 $need_smp && kernel[smp]=$(scripts/build-minimal-kernel.sh "${acpi[@]}" smp)
 
-# QEMU's CPU model: the host's, without the two paravirt features whose vmcall never returns on
-# this host's KVM (Panavisor's host-safe template hides them too). Some host kernels here refuse
-# the IA32_ARCH_CAPABILITIES value QEMU 7.2 copies from them (QEMU then aborts with "failed to set
-# MSR 0x10a" before the guest runs); on those the MSR is left out, and the table says so.
-qemu_cpu=host,-kvm-pv-ipi,-kvm-pv-sched-yield
-probe=$(timeout 3 qemu-system-x86_64 -M microvm -enable-kvm -cpu "$qemu_cpu" -m "$memory" -kernel "${kernel[up]}/$image" \
-  -append console=ttyS0 -nographic -no-reboot -device i8042 </dev/null 2>&1 || true)
-if grep -q "failed to set MSR 0x10a" <<<"$probe"; then
-  qemu_cpu+=,-arch-capabilities
-  echo "bench-microvm: this host's KVM refuses QEMU's IA32_ARCH_CAPABILITIES; QEMU runs with -cpu $qemu_cpu" >&2
-fi
+# QEMU's CPU model (scripts/bench/qemu-cpu.sh says which and why); the table names it.
+qemu_cpu=$(scripts/bench/qemu-cpu.sh "${kernel[up]}/$image" "$memory")
 
 panavisor_ok=true
 # The root command answers any --help, so look for run's own usage, not just the exit status.

@@ -70,7 +70,7 @@ def main():
     p.add_argument("--debian-kernel", default="")
     p.add_argument("--panavisor")
     p.add_argument("--acpi", default="")
-    p.add_argument("--qemu-cpu", default="host,-kvm-pv-ipi,-kvm-pv-sched-yield")
+    p.add_argument("--qemu-cpu", required=True, help="the -cpu value QEMU ran with (scripts/bench/qemu-cpu.sh)")
     a = p.parse_args()
     rows = [json.loads(l) for l in open(a.results) if l.strip()]
     minimal = [r for r in rows if r.get("kernel", "minimal") == "minimal"]

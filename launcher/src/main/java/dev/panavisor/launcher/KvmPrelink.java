@@ -23,7 +23,7 @@ import java.lang.foreign.MemorySegment;
  * and one vCPU, on the host's other core. The main thread then finds everything linked. The
  * throwaway VM never runs and is closed at once. Then it rehearses the rest of the path to a
  * guest's first console byte on a second throwaway VM, a {@link TestGuestMachine} with a
- * ten-instruction guest that writes one byte to COM1, reads the line status and leaves through
+ * nine-instruction guest that writes one byte to COM1, reads the line status and leaves through
  * the debug-exit port: building the VM and its memory, starting a vCPU thread, KVM_RUN and its
  * exits, the port bus and the UART's transmit path. That is where the real run's vCPU thread
  * otherwise linked ~60 more method handles of its own before its first KVM_RUN, and where the
