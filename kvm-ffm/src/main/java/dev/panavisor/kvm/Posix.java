@@ -18,11 +18,17 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The libc calls Panavisor makes, with errno captured at the call (the JVM may
- * clobber errno before Java code could read it otherwise). Function addresses and
- * descriptors come from the jextract bindings; only the errno-capturing linkage is
- * built here. Failures throw {@link KvmException}; nothing here retries or hides EINTR
- * except where noted, because callers decide what an interruption means.
+ * The system calls Panavisor makes, with errno captured at the call (the JVM may clobber errno
+ * before Java code could read it otherwise). Failures throw {@link KvmException}; nothing here
+ * retries or hides EINTR except where noted, because callers decide what an interruption means.
+ *
+ * <p>Every call goes through one downcall, libc's {@code syscall(2)}, with the system call
+ * numbers from the jextract bindings ({@code <sys/syscall.h>}). The reason is start-up time:
+ * the FFM linker spins classes and method handles for each distinct function type at run time
+ * (none of it is held by the JDK's AOT cache), about 4-5 ms per type on this project's test host,
+ * on the path to every VM's first instruction. With one type, a VM's start-up links one downcall
+ * instead of a dozen. Arguments are passed as {@code long}s, pointers as their native address:
+ * {@link #address} refuses heap segments, which have none.
  */
 public final class Posix {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -30,29 +36,23 @@ public final class Posix {
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
 
-    // Each handle sits in its own holder class, linked on first use: linking a downcall costs
-    // several milliseconds at start-up (its classes are spun at run time, not in the AOT cache),
-    // and a VM's start-up needs only a few of them. The descriptors are written here rather than
-    // taken from the jextract holders, whose initialisers would also link an unused plain handle.
-    static final class Open { static final MethodHandle HANDLE = variadic("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2); private Open() {} }
-    static final class Close { static final MethodHandle HANDLE = capturing("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); private Close() {} }
-    /** ioctl(fd, request, long): the form used for scalar arguments and for KVM_RUN. */
-    static final class IoctlLong { static final MethodHandle HANDLE = variadic("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), 2); private IoctlLong() {} }
-    static final class IoctlPtr { static final MethodHandle HANDLE = variadic("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2); private IoctlPtr() {} }
-    static final class Mmap { static final MethodHandle HANDLE = capturing("mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG)); private Mmap() {} }
-    static final class Munmap { static final MethodHandle HANDLE = capturing("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG)); private Munmap() {} }
-    static final class Madvise { static final MethodHandle HANDLE = capturing("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); private Madvise() {} }
-    static final class Eventfd { static final MethodHandle HANDLE = capturing("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)); private Eventfd() {} }
-    static final class Write { static final MethodHandle HANDLE = capturing("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); private Write() {} }
-    static final class Ftruncate { static final MethodHandle HANDLE = capturing("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG)); private Ftruncate() {} }
-    static final class PthreadSigmask { static final MethodHandle HANDLE = plain("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); private PthreadSigmask() {} }
-    static final class PthreadKill { static final MethodHandle HANDLE = plain("pthread_kill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT)); private PthreadKill() {} }
-    static final class PthreadSelf { static final MethodHandle HANDLE = plain("pthread_self", FunctionDescriptor.of(JAVA_LONG)); private PthreadSelf() {} }
-    static final class Sigtimedwait { static final MethodHandle HANDLE = capturing("sigtimedwait", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS)); private Sigtimedwait() {} }
-    static final class Syscall0 { static final MethodHandle HANDLE = variadic("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), 1); private Syscall0() {} }
-    /** signal(2) is not among the generated Libc symbols (libc-symbols.txt); all are linked by name here. */
-    static final class Signal { static final MethodHandle HANDLE = capturing("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS)); private Signal() {} }
-    static final class Strerror { static final MethodHandle HANDLE = plain("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT)); private Strerror() {} }
+    /** {@code long syscall(long number, ...)} with six variadic {@code long}s; -1 and errno on failure. */
+    static final MethodHandle SYSCALL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("syscall"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            CAPTURE, Linker.Option.firstVariadicArg(1));
+
+    // Error paths only; linked on first use.
+    static final class Strerror { static final MethodHandle HANDLE = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("strerror"),
+            FunctionDescriptor.of(ADDRESS, JAVA_INT)); private Strerror() {} }
+
+    private static final long SYS_OPENAT = Libc.SYS_openat(), SYS_CLOSE = Libc.SYS_close(), SYS_IOCTL = Libc.SYS_ioctl(),
+            SYS_MMAP = Libc.SYS_mmap(), SYS_MUNMAP = Libc.SYS_munmap(), SYS_MADVISE = Libc.SYS_madvise(),
+            SYS_EVENTFD2 = Libc.SYS_eventfd2(), SYS_WRITE = Libc.SYS_write(), SYS_FTRUNCATE = Libc.SYS_ftruncate(),
+            SYS_GETTID = Libc.SYS_gettid(), SYS_GETPID = Libc.SYS_getpid(), SYS_TGKILL = Libc.SYS_tgkill(),
+            SYS_RT_SIGACTION = Libc.SYS_rt_sigaction(), SYS_RT_SIGPROCMASK = Libc.SYS_rt_sigprocmask(),
+            SYS_RT_SIGTIMEDWAIT = Libc.SYS_rt_sigtimedwait();
+    /** The kernel's sigset_t: 64 signals (glibc's is 1024 bits, of which the kernel reads the first 64). */
+    static final long KERNEL_SIGSET_BYTES = 8;
 
     /** One capture buffer per thread; never touched by two threads at once. */
     private static final ThreadLocal<MemorySegment> THREAD_CAPTURE =
@@ -73,17 +73,19 @@ public final class Posix {
         return THREAD_CAPTURE.get();
     }
 
-    private static MethodHandle capturing(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), fd, CAPTURE);
+    /** syscall(2) with the calling thread's errno buffer; returns the raw result (-1 on failure, errno in {@link #capture()}). */
+    static long syscall(MemorySegment capture, long number, long a1, long a2, long a3, long a4, long a5, long a6) {
+        try {
+            return (long) SYSCALL.invokeExact(capture, number, a1, a2, a3, a4, a5, a6);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
-    private static MethodHandle plain(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), fd);
-    }
-
-    private static MethodHandle variadic(String name, FunctionDescriptor fd, int firstVariadic) {
-        MemorySegment address = LINKER.defaultLookup().findOrThrow(name);
-        return LINKER.downcallHandle(address, fd, CAPTURE, Linker.Option.firstVariadicArg(firstVariadic));
+    /** A native segment's address, for a pointer argument. */
+    static long address(MemorySegment segment) {
+        if (!segment.isNative()) throw new IllegalArgumentException("a system call needs native memory, not a heap segment");
+        return segment.address();
     }
 
     static RuntimeException rethrow(Throwable t) {
@@ -103,47 +105,40 @@ public final class Posix {
 
     /** Sets {@code signo}'s disposition to SIG_IGN process-wide. */
     public static void ignoreSignal(int signo) {
-        try {
+        try (Arena a = Arena.ofConfined()) {
+            // The kernel's struct sigaction (x86-64): handler, flags, restorer, 64-bit mask. SIG_IGN
+            // is handler 1; without a handler to return from, no SA_RESTORER is needed.
+            MemorySegment act = a.allocate(32, 8);
+            act.set(JAVA_LONG, 0, 1L);
             MemorySegment c = capture();
-            MemorySegment previous = (MemorySegment) Signal.HANDLE.invokeExact(c, signo, MemorySegment.ofAddress(1) /* SIG_IGN */);
-            if (previous.address() == -1L /* SIG_ERR */) throw new KvmException("signal(" + signo + ", SIG_IGN)", errno(c));
-        } catch (Throwable t) {
-            throw rethrow(t);
+            if (syscall(c, SYS_RT_SIGACTION, signo, act.address(), 0, KERNEL_SIGSET_BYTES, 0, 0) < 0) {
+                throw new KvmException("rt_sigaction(" + signo + ", SIG_IGN)", errno(c));
+            }
         }
     }
 
     public static int open(String path, int flags) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment c = capture();
-            int fd = (int) Open.HANDLE.invokeExact(c, a.allocateFrom(path), flags, 0);
+            long fd = syscall(c, SYS_OPENAT, Libc.AT_FDCWD(), a.allocateFrom(path).address(), flags, 0, 0, 0);
             if (fd < 0) throw new KvmException("open(" + path + ")", errno(c));
-            return fd;
-        } catch (Throwable t) {
-            throw rethrow(t);
+            return (int) fd;
         }
     }
 
     public static void close(int fd) {
-        try {
-            MemorySegment c = capture();
-            int r = (int) Close.HANDLE.invokeExact(c, fd);
-            // EINTR on close still releases the fd on Linux; retrying could close someone else's.
-            if (r < 0 && errno(c) != Errno.EINTR) throw new KvmException("close(" + fd + ")", errno(c));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment c = capture();
+        long r = syscall(c, SYS_CLOSE, fd, 0, 0, 0, 0, 0);
+        // EINTR on close still releases the fd on Linux; retrying could close someone else's.
+        if (r < 0 && errno(c) != Errno.EINTR) throw new KvmException("close(" + fd + ")", errno(c));
     }
 
     /** ioctl with a scalar argument; returns the non-negative result or throws naming {@code name}. */
     public static int ioctl(int fd, long request, long arg, String name) {
-        try {
-            MemorySegment c = capture();
-            int r = (int) IoctlLong.HANDLE.invokeExact(c, fd, request, arg);
-            if (r < 0) throw new KvmException("ioctl(" + name + ")", errno(c));
-            return r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment c = capture();
+        long r = syscall(c, SYS_IOCTL, fd, request, arg, 0, 0, 0);
+        if (r < 0) throw new KvmException("ioctl(" + name + ")", errno(c));
+        return (int) r;
     }
 
     /** ioctl with a pointer argument; returns the non-negative result or throws naming {@code name}. */
@@ -155,94 +150,81 @@ public final class Posix {
 
     /** ioctl with a pointer argument returning {@code -errno} instead of throwing, for callers that branch on errno. */
     public static int ioctlNoThrow(int fd, long request, MemorySegment arg) {
-        try {
-            MemorySegment c = capture();
-            int r = (int) IoctlPtr.HANDLE.invokeExact(c, fd, request, arg);
-            return r < 0 ? -errno(c) : r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment c = capture();
+        long r = syscall(c, SYS_IOCTL, fd, request, address(arg), 0, 0, 0);
+        return r < 0 ? -errno(c) : (int) r;
+    }
+
+    /** KVM_RUN-style ioctl for a hot path: scalar argument, the caller's own errno buffer, {@code -errno} on failure, no allocation. */
+    static int ioctlNoThrow(MemorySegment capture, int fd, long request, long arg) {
+        long r = syscall(capture, SYS_IOCTL, fd, request, arg, 0, 0, 0);
+        return r < 0 ? -errno(capture) : (int) r;
     }
 
     public static long mmap(long length, int prot, int flags, int fd, long offset, String what) {
-        try {
-            MemorySegment c = capture();
-            MemorySegment p = (MemorySegment) Mmap.HANDLE.invokeExact(c, MemorySegment.NULL, length, prot, flags, fd, offset);
-            if (p.address() == -1L) throw new KvmException("mmap(" + what + ", " + length + " bytes)", errno(c));
-            return p.address();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment c = capture();
+        long p = syscall(c, SYS_MMAP, 0, length, prot, flags, fd, offset);
+        if (p == -1L) throw new KvmException("mmap(" + what + ", " + length + " bytes)", errno(c));
+        return p;
     }
 
     public static void munmap(long address, long length) {
-        try {
-            MemorySegment c = capture();
-            int r = (int) Munmap.HANDLE.invokeExact(c, MemorySegment.ofAddress(address), length);
-            if (r < 0) throw new KvmException("munmap", errno(c));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment c = capture();
+        if (syscall(c, SYS_MUNMAP, address, length, 0, 0, 0, 0) < 0) throw new KvmException("munmap", errno(c));
     }
 
     public static void madvise(MemorySegment range, int advice) {
-        try {
-            MemorySegment c = capture();
-            int r = (int) Madvise.HANDLE.invokeExact(c, range, range.byteSize(), advice);
-            if (r < 0) throw new KvmException("madvise(" + advice + ")", errno(c));
-        } catch (Throwable t) {
-            throw rethrow(t);
+        MemorySegment c = capture();
+        if (syscall(c, SYS_MADVISE, address(range), range.byteSize(), advice, 0, 0, 0) < 0) {
+            throw new KvmException("madvise(" + advice + ")", errno(c));
         }
     }
 
     public static int eventfd(int initial, int flags) {
-        try {
-            MemorySegment c = capture();
-            int fd = (int) Eventfd.HANDLE.invokeExact(c, initial, flags);
-            if (fd < 0) throw new KvmException("eventfd", errno(c));
-            return fd;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment c = capture();
+        long fd = syscall(c, SYS_EVENTFD2, Integer.toUnsignedLong(initial), flags, 0, 0, 0, 0);
+        if (fd < 0) throw new KvmException("eventfd", errno(c));
+        return (int) fd;
     }
 
     /** write(2) of all of {@code buffer}; returns the byte count or {@code -errno}. Allocates nothing. */
     public static long writeNoThrow(int fd, MemorySegment buffer) {
-        try {
-            MemorySegment c = capture();
-            long r = (long) Write.HANDLE.invokeExact(c, fd, buffer, buffer.byteSize());
-            return r < 0 ? -errno(c) : r;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment c = capture();
+        long r = syscall(c, SYS_WRITE, fd, address(buffer), buffer.byteSize(), 0, 0, 0);
+        return r < 0 ? -errno(c) : r;
     }
 
     public static void ftruncate(int fd, long length) {
-        try {
-            MemorySegment c = capture();
-            int r = (int) Ftruncate.HANDLE.invokeExact(c, fd, length);
-            if (r < 0) throw new KvmException("ftruncate", errno(c));
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        MemorySegment c = capture();
+        if (syscall(c, SYS_FTRUNCATE, fd, length, 0, 0, 0, 0) < 0) throw new KvmException("ftruncate", errno(c));
     }
 
     /** The kernel thread id of the calling thread. */
     public static int gettid() {
-        try {
-            long r = (long) Syscall0.HANDLE.invokeExact(capture(), (long) Libc.SYS_gettid());
-            return (int) r;
-        } catch (Throwable t) {
-            throw rethrow(t);
+        return (int) syscall(capture(), SYS_GETTID, 0, 0, 0, 0, 0, 0);
+    }
+
+    static int getpid() {
+        return (int) syscall(capture(), SYS_GETPID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** tgkill(2): {@code signo} to thread {@code tid} of this process; 0 or {@code -errno}. */
+    static int tgkill(int tid, int signo) {
+        MemorySegment c = capture();
+        return syscall(c, SYS_TGKILL, getpid(), tid, signo, 0, 0, 0) < 0 ? -errno(c) : 0;
+    }
+
+    /** rt_sigprocmask(2) for the calling thread, on kernel sigsets (8 bytes each). */
+    static void sigprocmask(int how, MemorySegment set, MemorySegment old) {
+        MemorySegment c = capture();
+        if (syscall(c, SYS_RT_SIGPROCMASK, how, address(set), address(old), KERNEL_SIGSET_BYTES, 0, 0) < 0) {
+            throw new KvmException("rt_sigprocmask", errno(c));
         }
     }
 
-    public static long pageSize() {
-        try {
-            return (long) Libc.sysconf$handle().invokeExact(Libc._SC_PAGESIZE());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+    /** rt_sigtimedwait(2) with no siginfo; the signal number, or -1 with errno in {@code capture}. */
+    static int sigtimedwait(MemorySegment capture, MemorySegment set, MemorySegment timeout) {
+        return (int) syscall(capture, SYS_RT_SIGTIMEDWAIT, address(set), 0, address(timeout), KERNEL_SIGSET_BYTES, 0, 0);
     }
 
     static final ValueLayout.OfLong U64 = JAVA_LONG;

@@ -5,7 +5,6 @@ import dev.panavisor.kvm.sys.kvm_translation;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 
 /**
  * A vCPU fd and its mmap'd kvm_run page. {@link #run()} is the hot path: one downcall,
@@ -14,7 +13,6 @@ import java.lang.invoke.MethodHandle;
  */
 public final class VcpuFd extends OwnedFd implements IoctlTarget {
     private static final long KVM_RUN = KvmUapi.KVM_RUN();
-    private static final MethodHandle IOCTL = Posix.IoctlLong.HANDLE;
 
     private final int id;
     private final Mapping runMapping;
@@ -44,12 +42,7 @@ public final class VcpuFd extends OwnedFd implements IoctlTarget {
      * and the caller decides.
      */
     public int run() {
-        try {
-            int r = (int) IOCTL.invokeExact(errnoCapture, fd, KVM_RUN, 0L);
-            return r < 0 ? -Posix.errno(errnoCapture) : r;
-        } catch (Throwable t) {
-            throw Posix.rethrow(t);
-        }
+        return Posix.ioctlNoThrow(errnoCapture, fd, KVM_RUN, 0L);
     }
 
     @Override

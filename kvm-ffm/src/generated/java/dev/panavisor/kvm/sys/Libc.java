@@ -1605,6 +1605,51 @@ public class Libc extends Libc$shared {
     public static int O_CLOEXEC() {
         return O_CLOEXEC;
     }
+    private static final int AT_FDCWD = (int)-100L;
+    /**
+     * {@snippet lang=c :
+     * #define AT_FDCWD -100
+     * }
+     */
+    public static int AT_FDCWD() {
+        return AT_FDCWD;
+    }
+    private static final int SYS_close = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_close 3
+     * }
+     */
+    public static int SYS_close() {
+        return SYS_close;
+    }
+    private static final int SYS_eventfd2 = (int)290L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_eventfd2 290
+     * }
+     */
+    public static int SYS_eventfd2() {
+        return SYS_eventfd2;
+    }
+    private static final int SYS_ftruncate = (int)77L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_ftruncate 77
+     * }
+     */
+    public static int SYS_ftruncate() {
+        return SYS_ftruncate;
+    }
+    private static final int SYS_getpid = (int)39L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_getpid 39
+     * }
+     */
+    public static int SYS_getpid() {
+        return SYS_getpid;
+    }
     private static final int SYS_gettid = (int)186L;
     /**
      * {@snippet lang=c :
@@ -1613,6 +1658,96 @@ public class Libc extends Libc$shared {
      */
     public static int SYS_gettid() {
         return SYS_gettid;
+    }
+    private static final int SYS_ioctl = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_ioctl 16
+     * }
+     */
+    public static int SYS_ioctl() {
+        return SYS_ioctl;
+    }
+    private static final int SYS_madvise = (int)28L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_madvise 28
+     * }
+     */
+    public static int SYS_madvise() {
+        return SYS_madvise;
+    }
+    private static final int SYS_mmap = (int)9L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_mmap 9
+     * }
+     */
+    public static int SYS_mmap() {
+        return SYS_mmap;
+    }
+    private static final int SYS_munmap = (int)11L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_munmap 11
+     * }
+     */
+    public static int SYS_munmap() {
+        return SYS_munmap;
+    }
+    private static final int SYS_openat = (int)257L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_openat 257
+     * }
+     */
+    public static int SYS_openat() {
+        return SYS_openat;
+    }
+    private static final int SYS_rt_sigaction = (int)13L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rt_sigaction 13
+     * }
+     */
+    public static int SYS_rt_sigaction() {
+        return SYS_rt_sigaction;
+    }
+    private static final int SYS_rt_sigprocmask = (int)14L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rt_sigprocmask 14
+     * }
+     */
+    public static int SYS_rt_sigprocmask() {
+        return SYS_rt_sigprocmask;
+    }
+    private static final int SYS_rt_sigtimedwait = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_rt_sigtimedwait 128
+     * }
+     */
+    public static int SYS_rt_sigtimedwait() {
+        return SYS_rt_sigtimedwait;
+    }
+    private static final int SYS_tgkill = (int)234L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_tgkill 234
+     * }
+     */
+    public static int SYS_tgkill() {
+        return SYS_tgkill;
+    }
+    private static final int SYS_write = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define SYS_write 1
+     * }
+     */
+    public static int SYS_write() {
+        return SYS_write;
     }
 }
 

@@ -46,7 +46,7 @@ public final class Vcpu implements Runnable {
 
     private volatile State state = State.NEW;
     private volatile Thread thread;
-    private volatile long pthread;
+    private volatile int tid;
     private volatile long exits;
     private long exitCount;
 
@@ -95,8 +95,8 @@ public final class Vcpu implements Runnable {
 
     private void kick() {
         run.requestImmediateExit();
-        long p = pthread;
-        if (p != 0 && state == State.RUNNING) ThreadSignals.kick(p);
+        int target = tid;
+        if (target != 0 && state == State.RUNNING) ThreadSignals.kick(target);
         Thread t = thread;
         if (t != null) LockSupport.unpark(t);
     }
@@ -121,7 +121,7 @@ public final class Vcpu implements Runnable {
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
             fd.setSignalMask(ThreadSignals.blockKickSignalForVcpu(arena));
-            pthread = ThreadSignals.currentPthread();
+            tid = ThreadSignals.currentThreadId();
             state = State.RUNNING;
             loop();
         } catch (Throwable t) {
@@ -129,7 +129,7 @@ public final class Vcpu implements Runnable {
             supervisor.failed(this, "vCPU thread died: " + t);
         } finally {
             exits = exitCount;
-            pthread = 0;
+            tid = 0;
             state = State.STOPPED;
         }
     }
