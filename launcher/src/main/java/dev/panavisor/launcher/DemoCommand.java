@@ -30,6 +30,7 @@ final class DemoCommand implements Callable<Integer> {
         try (Kvm kvm = Kvm.open(); Vm vm = TestGuestMachine.build(kvm, image, 1, 2L << 20, console)) {
             marks.mark("VM created, memory mapped, image loaded");
             vm.start();
+            KvmPrelink.guestStarted();
             marks.mark("vCPU started");
             VmExit exit = vm.runUntilExit();
             console.flush();

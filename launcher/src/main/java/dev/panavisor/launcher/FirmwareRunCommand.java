@@ -152,6 +152,7 @@ final class FirmwareRunCommand implements Callable<Integer> {
                     });
                 }
                 machine.vm().start();
+                KvmPrelink.guestStarted();
                 marks.mark("vCPUs started");
                 VmExit exit = machine.vm().runUntilExit();
                 if (stopper != null) stopper.interrupt();

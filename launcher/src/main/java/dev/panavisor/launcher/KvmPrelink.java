@@ -1,40 +1,58 @@
 package dev.panavisor.launcher;
 
 import dev.panavisor.devices.console.ConsoleSink;
+import dev.panavisor.devices.serial.Uart16550;
 import dev.panavisor.kvm.Kvm;
+import dev.panavisor.kvm.ThreadSignals;
 import dev.panavisor.kvm.VcpuFd;
 import dev.panavisor.kvm.VmFd;
 import dev.panavisor.kvm.sys.KvmUapi;
-import dev.panavisor.kvm.sys.kvm_fpu;
 import dev.panavisor.kvm.sys.kvm_regs;
 import dev.panavisor.kvm.sys.kvm_sregs;
+import dev.panavisor.vmm.cpu.CpuTemplates;
+import dev.panavisor.vmm.cpu.VcpuSetup;
+import dev.panavisor.vmm.memory.MemoryBacking;
+import dev.panavisor.vmm.vm.GuestRam;
 import dev.panavisor.vmm.vm.Vm;
 import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Start-up work moved off the critical path. The first call of each FFM downcall and the first
  * use of each struct layout link method handles and spin classes (about a third of the time
  * from {@code main} to the first {@code KVM_RUN}), and none of it depends on the command line.
- * So while picocli parses the options and the kernel file is mapped and parsed on the main
- * thread, this thread runs the same ioctl sequence once against a throwaway VM with no memory
- * and one vCPU, on the host's other core. The main thread then finds everything linked. The
- * throwaway VM never runs and is closed at once. Then it rehearses the rest of the path to a
- * guest's first console byte on a second throwaway VM, a {@link TestGuestMachine} with a
- * nine-instruction guest that writes one byte to COM1, reads the line status and leaves through
- * the debug-exit port: building the VM and its memory, starting a vCPU thread, KVM_RUN and its
- * exits, the port bus and the UART's transmit path. That is where the real run's vCPU thread
- * otherwise linked ~60 more method handles of its own before its first KVM_RUN, and where the
- * first console line's exits ran in the interpreter. Failures here are ignored, because the
- * real start-up reports them properly.
+ * So while picocli parses the options and the kernel is copied into guest RAM on the main
+ * thread, this thread runs, on the host's other core, the calls a VM's start-up makes, once,
+ * against a throwaway VM with no memory and one vCPU: the VM and vCPU ioctls, and what a vCPU
+ * thread does before its first entry (signal mask, KVM_RUN with {@code immediate_exit}, draining
+ * kicks). The main and vCPU threads then find them linked. The throwaway VM never runs.
+ *
+ * <p>Then, once the real guest is running ({@link #guestStarted()}), it rehearses the rest of the
+ * path to a guest's first console byte on a second throwaway VM, a {@link TestGuestMachine} with
+ * a nine-instruction guest that writes one byte to COM1, reads the line status and leaves through
+ * the debug-exit port: KVM_RUN and its exits, the port bus and the UART's transmit path, which
+ * otherwise run in the interpreter for the first console line. Not before: until the first
+ * entry both host cores are busy (main thread, this one, the JIT), and the rehearsal's work
+ * would delay the real guest's start instead of shortening its first exits. Failures here are
+ * ignored, because the real start-up reports them properly.
  */
 final class KvmPrelink {
+    private static final CountDownLatch GUEST_STARTED = new CountDownLatch(1);
+    private static final GuestRam.Layout PRELINK_RAM = new GuestRam.Layout("prelink", 0, 4096, false);
+
     private KvmPrelink() {}
 
     static void start() {
         Thread.ofPlatform().daemon().name("kvm-prelink").start(KvmPrelink::run);
+    }
+
+    /** The real guest is about to enter; the rehearsal may use the other core now. Idempotent. */
+    static void guestStarted() {
+        GUEST_STARTED.countDown();
     }
 
     /**
@@ -46,7 +64,12 @@ final class KvmPrelink {
             (byte) 0xBA, 0x01, 0x05, 0x30, (byte) 0xC0, (byte) 0xEE, (byte) 0xF4};
 
     private static void run() {
-        linkIoctls();
+        linkStartupCalls();
+        try {
+            GUEST_STARTED.await();
+        } catch (InterruptedException e) {
+            return;
+        }
         rehearseFirstConsoleByte();
     }
 
@@ -60,25 +83,38 @@ final class KvmPrelink {
         }
     }
 
-    private static void linkIoctls() {
-        try (Kvm kvm = Kvm.open(); VmFd vm = kvm.createVm(); Arena arena = Arena.ofConfined()) {
-            vm.createIrqchip();
-            vm.createPit2(KvmUapi.KVM_PIT_SPEAKER_DUMMY());
-            MemorySegment cpuid = kvm.supportedCpuid(arena);
-            try (VcpuFd vcpu = vm.createVcpu(0)) {
-                vcpu.setCpuid2(cpuid);
-                MemorySegment regs = arena.allocate(kvm_regs.layout());
-                MemorySegment sregs = arena.allocate(kvm_sregs.layout());
-                MemorySegment fpu = arena.allocate(kvm_fpu.layout());
-                vcpu.getRegs(regs);
-                vcpu.setRegs(regs);
-                vcpu.getSregs(sregs);
-                vcpu.setSregs(sregs);
-                vcpu.getFpu(fpu);
-                vcpu.setFpu(fpu);
+    /** In the order the main thread reaches them, so that it finds each one linked rather than waits on it. */
+    private static void linkStartupCalls() {
+        try {
+            // slf4j's start-up (~10 ms), while picocli parses the options on the main thread: the
+            // console and machine classes then look up their loggers as their first step.
+            LoggerFactory.getILoggerFactory();
+            // Then guest RAM, the main thread's first downcall (mmap). This first link also brings
+            // up the FFM linker itself, the longest step here.
+            GuestRam.unregistered(List.of(PRELINK_RAM)).close();
+            try (Kvm kvm = Kvm.open(); VmFd vm = kvm.createVm(); Arena arena = Arena.ofConfined()) {
+                vm.createIrqchip();
+                vm.createPit2(KvmUapi.KVM_PIT_SPEAKER_DUMMY());
+                new GuestRam(vm, List.of(PRELINK_RAM), MemoryBacking.ANONYMOUS).close();
+                try (VcpuFd vcpu = vm.createVcpu(0)) {
+                    vm.createIrqfd(Uart16550.COM1_IRQ).close();
+                    new VcpuSetup(kvm, CpuTemplates.DEFAULT, 1).apply(vcpu);
+                    MemorySegment regs = arena.allocate(kvm_regs.layout());
+                    MemorySegment sregs = arena.allocate(kvm_sregs.layout());
+                    vcpu.getRegs(regs);
+                    vcpu.setRegs(regs);
+                    vcpu.getSregs(sregs);
+                    vcpu.setSregs(sregs);
+                    // What Vcpu.run does on its thread before the guest's first instruction. The kick
+                    // signal stays blocked in this thread, which ends soon; nothing is sent to it.
+                    vcpu.setSignalMask(ThreadSignals.blockKickSignalForVcpu(arena));
+                    ThreadSignals.currentThreadId();
+                    vcpu.runPage().requestImmediateExit();
+                    vcpu.run(); // -EINTR at once: immediate_exit, the guest is never entered
+                    ThreadSignals.drainKicks();
+                }
             }
         } catch (RuntimeException | LinkageError e) {
-            // Looked up here, not in a static field: slf4j's start-up (~20 ms) must not delay main.
             LoggerFactory.getLogger(KvmPrelink.class).debug("KVM prelink skipped: {}", e.toString());
         }
     }

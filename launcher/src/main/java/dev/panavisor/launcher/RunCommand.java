@@ -115,7 +115,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 try { finished.await(5, TimeUnit.SECONDS); } catch (InterruptedException ignored) { Thread.currentThread().interrupt(); }
             });
             Runtime.getRuntime().addShutdownHook(hook);
-            micro.vm().vcpus().getFirst().runOnThread(() -> marks.mark("first vCPU entry"));
+            micro.vm().vcpus().getFirst().runOnThread(() -> {
+                marks.mark("first vCPU entry");
+                KvmPrelink.guestStarted();
+            });
             micro.vm().start();
             VmExit exit = micro.vm().runUntilExit();
             console.flush();

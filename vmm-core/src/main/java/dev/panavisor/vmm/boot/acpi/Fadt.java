@@ -56,7 +56,7 @@ public record Fadt(long dsdtAddress, GenericAddress sleepControl, GenericAddress
         Objects.requireNonNull(sleepControl, "sleepControl");
         Objects.requireNonNull(sleepStatus, "sleepStatus");
         Objects.requireNonNull(resetRegister, "resetRegister");
-        if (sleepControl.equals(GenericAddress.NONE) || sleepStatus.equals(GenericAddress.NONE)) {
+        if (sleepControl.isNone() || sleepStatus.isNone()) {
             throw new IllegalArgumentException("a hardware-reduced FADT needs both sleep registers to power off");
         }
         if (resetValue < 0 || resetValue > 0xFF) throw new IllegalArgumentException("reset value is one byte: " + resetValue);
@@ -66,7 +66,7 @@ public record Fadt(long dsdtAddress, GenericAddress sleepControl, GenericAddress
         // The power and sleep buttons are not fixed-feature hardware here (there is none):
         // the flags say so, so OSPM does not look for PM1 button events.
         int flags = FLAG_HW_REDUCED_ACPI | FLAG_PWR_BUTTON | FLAG_SLP_BUTTON | FLAG_HEADLESS;
-        if (!resetRegister.equals(GenericAddress.NONE)) flags |= FLAG_RESET_REG_SUP;
+        if (!resetRegister.isNone()) flags |= FLAG_RESET_REG_SUP;
         int bootArch = BOOT_ARCH_VGA_NOT_PRESENT;
         if (i8042Present) bootArch |= BOOT_ARCH_8042;
         if (!cmosRtcPresent) bootArch |= BOOT_ARCH_CMOS_RTC_NOT_PRESENT;

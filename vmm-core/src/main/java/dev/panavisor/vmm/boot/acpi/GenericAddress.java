@@ -25,6 +25,15 @@ public record GenericAddress(int addressSpace, int bitWidth, int bitOffset, int 
         }
     }
 
+    /**
+     * Whether this is {@link #NONE}. Compared field by field, not with the record's
+     * {@code equals}: that one is bootstrapped through invokedynamic on first use, a few
+     * milliseconds on every microVM's start-up path (the FADT is built before the first entry).
+     */
+    public boolean isNone() {
+        return addressSpace == 0 && bitWidth == 0 && bitOffset == 0 && accessSize == 0 && address == 0;
+    }
+
     /** An 8-bit register at I/O port {@code port}, accessed bytewise. */
     public static GenericAddress ioPort8(int port) {
         if (port < 0 || port > 0xFFFF) throw new IllegalArgumentException("I/O port out of range: " + port);

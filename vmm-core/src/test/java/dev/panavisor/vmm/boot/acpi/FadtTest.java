@@ -7,6 +7,7 @@ import static dev.panavisor.vmm.boot.acpi.AcpiBytes.u32;
 import static dev.panavisor.vmm.boot.acpi.AcpiBytes.u64;
 import static dev.panavisor.vmm.boot.acpi.AcpiBytes.u8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,16 @@ class FadtTest {
         // §5.2.9.3: bit 1 8042, bit 2 VGA Not Present, bit 5 CMOS RTC Not Present.
         assertEquals(0b100110, u16(t, 109));
         assertEquals(0b000100, u16(fadt(GenericAddress.NONE, false, true), 109));
+    }
+
+    @Test
+    void onlyTheAllZeroGenericAddressStandsForAnAbsentRegister() {
+        // GenericAddress.NONE (ACPI 5.2.3.2, all fields zero) is what "no reset register" is encoded as.
+        assertTrue(GenericAddress.NONE.isNone());
+        assertTrue(new GenericAddress(0, 0, 0, 0, 0).isNone());
+        assertFalse(GenericAddress.ioPort8(0).isNone());
+        assertFalse(new GenericAddress(0, 0, 0, 0, 0x1000).isNone());
+        assertFalse(new GenericAddress(0, 0, 0, 1, 0).isNone());
     }
 
     @Test
