@@ -3,7 +3,7 @@
 # command line, memory and vCPUs, in one session with the runs alternating.
 #
 #   scripts/bench-microvm.sh [--runs N] [--cpus "1 2"] [--memory 256M] [--image vmlinux|bzImage]
-#                            [--no-acpi] [--no-debian] [--out docs/microvm-benchmark.md]
+#                            [--no-acpi] [--no-debian | --no-minimal] [--out docs/microvm-benchmark.md]
 #
 # Two kernels. Debian's cloud kernel, unmodified, its ELF vmlinux booted through PVH: time from
 # spawn to its banner (the first serial line with "Linux version", printed by earlyprintk), then
@@ -27,6 +27,7 @@ acpi=(--acpi)
 out=docs/microvm-benchmark.md
 timeout_s=300
 debian=true
+minimal=true
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
     --acpi) acpi=(--acpi); shift ;;
     --no-acpi) acpi=(); shift ;;
     --no-debian) debian=false; shift ;;
+    --no-minimal) minimal=false; shift ;;
     --out) out=$2; shift 2 ;;
     --timeout) timeout_s=$2; shift 2 ;;
     -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -135,11 +137,13 @@ if $panavisor_ok; then
     --memory "$memory" --cpus "$first_cpus" </dev/null >"$work/logs/warmup-panavisor.log" 2>&1 || true
 fi
 
-for cpus in $cpus_list; do
-  variant=up
-  [ "$cpus" -gt 1 ] && variant=smp
-  alternate minimal "$cpus" "${kernel[$variant]}/$image" "$cmdline" "$work/initramfs.cpio"
-done
+if $minimal; then
+  for cpus in $cpus_list; do
+    variant=up
+    [ "$cpus" -gt 1 ] && variant=smp
+    alternate minimal "$cpus" "${kernel[$variant]}/$image" "$cmdline" "$work/initramfs.cpio"
+  done
+fi
 
 # Debian's cloud kernel (unmodified) as vmlinux through PVH, to its banner. earlyprintk prints the
 # banner as soon as the early console is up; without it the banner waits for the real console,

@@ -93,14 +93,15 @@ def main():
         out += table(debian, DEBIAN_METRICS)
         missing = [r for r in debian if r.get("banner_s") is None]
         out += ["", f"Runs: {len(debian)}; without a banner: {len(missing)}.", ""]
-    out += ["## Minimal kernel and busybox initramfs, to init and power-off", "",
-            f"Minimal kernel ({a.image}{', ACPI' if a.acpi else ''}); command line `{a.cmdline}`.", ""]
-    out += table(minimal, MINIMAL_METRICS)
-    failures = [r for r in minimal if r["status"] != 0 or r.get("init_s") is None]
-    out += ["", f"Runs: {len(minimal)}; failed or without init marker: {len(failures)}."]
-    for r in failures:
-        out.append(f"- {r['label']}, {r['cpus']} vCPU(s): status {r['status']}, init marker "
-                   f"{'seen' if r.get('init_s') is not None else 'not seen'}")
+    if minimal:  # none with --no-minimal
+        out += ["## Minimal kernel and busybox initramfs, to init and power-off", "",
+                f"Minimal kernel ({a.image}{', ACPI' if a.acpi else ''}); command line `{a.cmdline}`.", ""]
+        out += table(minimal, MINIMAL_METRICS)
+        failures = [r for r in minimal if r["status"] != 0 or r.get("init_s") is None]
+        out += ["", f"Runs: {len(minimal)}; failed or without init marker: {len(failures)}."]
+        for r in failures:
+            out.append(f"- {r['label']}, {r['cpus']} vCPU(s): status {r['status']}, init marker "
+                       f"{'seen' if r.get('init_s') is not None else 'not seen'}")
     out += ["", "Raw results (JSON lines):", "", "```"] + [json.dumps(r) for r in rows] + ["```", ""]
     print("\n".join(out))
 
