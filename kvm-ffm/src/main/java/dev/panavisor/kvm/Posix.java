@@ -48,9 +48,11 @@ public final class Posix {
     private static final long SYS_OPENAT = Libc.SYS_openat(), SYS_CLOSE = Libc.SYS_close(), SYS_IOCTL = Libc.SYS_ioctl(),
             SYS_MMAP = Libc.SYS_mmap(), SYS_MUNMAP = Libc.SYS_munmap(), SYS_MADVISE = Libc.SYS_madvise(),
             SYS_EVENTFD2 = Libc.SYS_eventfd2(), SYS_WRITE = Libc.SYS_write(), SYS_FTRUNCATE = Libc.SYS_ftruncate(),
-            SYS_GETTID = Libc.SYS_gettid(), SYS_GETPID = Libc.SYS_getpid(), SYS_TGKILL = Libc.SYS_tgkill(),
+            SYS_GETTID = Libc.SYS_gettid(), SYS_TGKILL = Libc.SYS_tgkill(),
             SYS_RT_SIGACTION = Libc.SYS_rt_sigaction(), SYS_RT_SIGPROCMASK = Libc.SYS_rt_sigprocmask(),
             SYS_RT_SIGTIMEDWAIT = Libc.SYS_rt_sigtimedwait();
+    /** This process, for tgkill: a kick names its target thread by process and thread id. */
+    private static final long PID = ProcessHandle.current().pid();
     /** The kernel's sigset_t: 64 signals (glibc's is 1024 bits, of which the kernel reads the first 64). */
     static final long KERNEL_SIGSET_BYTES = 8;
 
@@ -135,10 +137,9 @@ public final class Posix {
 
     /** ioctl with a scalar argument; returns the non-negative result or throws naming {@code name}. */
     public static int ioctl(int fd, long request, long arg, String name) {
-        MemorySegment c = capture();
-        long r = syscall(c, SYS_IOCTL, fd, request, arg, 0, 0, 0);
-        if (r < 0) throw new KvmException("ioctl(" + name + ")", errno(c));
-        return (int) r;
+        int r = ioctlNoThrow(capture(), fd, request, arg);
+        if (r < 0) throw new KvmException("ioctl(" + name + ")", -r);
+        return r;
     }
 
     /** ioctl with a pointer argument; returns the non-negative result or throws naming {@code name}. */
@@ -204,14 +205,10 @@ public final class Posix {
         return (int) syscall(capture(), SYS_GETTID, 0, 0, 0, 0, 0, 0);
     }
 
-    static int getpid() {
-        return (int) syscall(capture(), SYS_GETPID, 0, 0, 0, 0, 0, 0);
-    }
-
     /** tgkill(2): {@code signo} to thread {@code tid} of this process; 0 or {@code -errno}. */
     static int tgkill(int tid, int signo) {
         MemorySegment c = capture();
-        return syscall(c, SYS_TGKILL, getpid(), tid, signo, 0, 0, 0) < 0 ? -errno(c) : 0;
+        return syscall(c, SYS_TGKILL, PID, tid, signo, 0, 0, 0) < 0 ? -errno(c) : 0;
     }
 
     /** rt_sigprocmask(2) for the calling thread, on kernel sigsets (8 bytes each). */

@@ -27,7 +27,7 @@ import java.util.concurrent.CountDownLatch;
  * from {@code main} to the first {@code KVM_RUN}), and none of it depends on the command line.
  * So while picocli parses the options and the kernel is copied into guest RAM on the main
  * thread, this thread runs, on the host's other core, the calls a VM's start-up makes, once,
- * against a throwaway VM with no memory and one vCPU: the VM and vCPU ioctls, and what a vCPU
+ * against a throwaway VM with one page of memory and one vCPU: the VM and vCPU ioctls, and what a vCPU
  * thread does before its first entry (signal mask, KVM_RUN with {@code immediate_exit}, draining
  * kicks). The main and vCPU threads then find them linked. The throwaway VM never runs.
  *
@@ -106,7 +106,7 @@ final class KvmPrelink {
                     vcpu.getSregs(sregs);
                     vcpu.setSregs(sregs);
                     // What Vcpu.run does on its thread before the guest's first instruction. The kick
-                    // signal stays blocked in this thread, which ends soon; nothing is sent to it.
+                    // signal stays blocked in this thread; nothing ever aims a kick at it.
                     vcpu.setSignalMask(ThreadSignals.blockKickSignalForVcpu(arena));
                     ThreadSignals.currentThreadId();
                     vcpu.runPage().requestImmediateExit();

@@ -1641,15 +1641,6 @@ public class Libc extends Libc$shared {
     public static int SYS_ftruncate() {
         return SYS_ftruncate;
     }
-    private static final int SYS_getpid = (int)39L;
-    /**
-     * {@snippet lang=c :
-     * #define SYS_getpid 39
-     * }
-     */
-    public static int SYS_getpid() {
-        return SYS_getpid;
-    }
     private static final int SYS_gettid = (int)186L;
     /**
      * {@snippet lang=c :
