@@ -32,6 +32,29 @@ public final class Mapping implements AutoCloseable {
         return new Mapping(addr, length);
     }
 
+    /** Page size that {@link #mapFilePrivately} works in. */
+    public static final long PAGE_SIZE = 4096;
+
+    /**
+     * Replaces [offset, offset+length) of this mapping with a private, copy-on-write mapping of
+     * {@code fd}'s bytes from {@code fileOffset}: reads are served from the page cache and only
+     * pages that are written get a copy of their own. All three must be page-aligned. The file
+     * must keep its contents and size while mapped (pages not yet written follow the file); the
+     * fd can be closed right after. Nothing else may use that range during the call.
+     */
+    public void mapFilePrivately(long offset, long length, int fd, long fileOffset, String what) {
+        if (((offset | length | fileOffset) & (PAGE_SIZE - 1)) != 0) {
+            throw new IllegalArgumentException(String.format("%s: offset 0x%x, length 0x%x and file offset 0x%x must be page-aligned",
+                    what, offset, length, fileOffset));
+        }
+        if (offset < 0 || length <= 0 || fileOffset < 0 || offset > length() || length > length() - offset) {
+            throw new IllegalArgumentException(String.format("%s: [0x%x, +0x%x) lies outside the 0x%x-byte mapping", what, offset, length, length()));
+        }
+        if (!arena.scope().isAlive()) throw new IllegalStateException(what + ": the mapping is closed");
+        Posix.mmapFixed(address() + offset, length, Libc.PROT_READ() | Libc.PROT_WRITE(),
+                Libc.MAP_PRIVATE() | Libc.MAP_NORESERVE(), fd, fileOffset, what);
+    }
+
     public MemorySegment segment() { return segment; }
 
     public long address() { return segment.address(); }

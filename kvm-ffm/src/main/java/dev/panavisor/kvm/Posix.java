@@ -169,6 +169,17 @@ public final class Posix {
         return p;
     }
 
+    /**
+     * mmap with MAP_FIXED at {@code address}: replaces whatever [address, address+length) held.
+     * The caller owns that range (part of a {@link Mapping}); the kernel rejects unaligned input.
+     */
+    public static void mmapFixed(long address, long length, int prot, int flags, int fd, long offset, String what) {
+        MemorySegment c = capture();
+        long p = syscall(c, SYS_MMAP, address, length, prot, flags | Libc.MAP_FIXED(), fd, offset);
+        if (p == -1L) throw new KvmException("mmap(" + what + ", " + length + " bytes at 0x" + Long.toHexString(address) + ")", errno(c));
+        if (p != address) throw new IllegalStateException("mmap(MAP_FIXED) returned 0x" + Long.toHexString(p) + ", not 0x" + Long.toHexString(address));
+    }
+
     public static void munmap(long address, long length) {
         MemorySegment c = capture();
         if (syscall(c, SYS_MUNMAP, address, length, 0, 0, 0, 0) < 0) throw new KvmException("munmap", errno(c));

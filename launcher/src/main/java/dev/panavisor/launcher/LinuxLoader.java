@@ -17,6 +17,7 @@ import dev.panavisor.vmm.boot.PvhStartInfo;
 import dev.panavisor.vmm.boot.ZeroPage;
 import dev.panavisor.vmm.memory.GuestMemory;
 import dev.panavisor.vmm.memory.GuestMemoryException;
+import dev.panavisor.vmm.vm.GuestRam;
 
 
 /**
@@ -41,22 +42,17 @@ final class LinuxLoader {
      */
     record Placed(KernelImage kernel, long kernelStart, long kernelEnd, long initrdAddress, long initrdSize) { }
 
-    /** {@link #place} then {@link #boot}. */
-    static Loaded load(GuestMemory memory, PcMemoryMap map, KernelImage kernel, BootFile kernelFile, BootFile initrd, String cmdline,
-                       long acpiRsdp, VcpuFd bootVcpu) {
-        return boot(memory, map, place(memory, map, kernel, kernelFile, initrd), cmdline, acpiRsdp, bootVcpu);
-    }
-
     /**
-     * Copies {@code kernel} (parsed from {@code kernelFile}) and the initrd into guest memory,
-     * straight from the files, never through the heap. Writes nothing below 1 MiB, where the
-     * ACPI and MP tables and the boot structures go.
+     * Puts {@code kernel} (parsed from {@code kernelFile}) and the initrd into guest RAM straight
+     * from the files, never through the heap, mapped copy-on-write where the alignment allows
+     * ({@link BootFile#placeInto}). Writes nothing below 1 MiB, where the ACPI and MP tables and
+     * the boot structures go.
      */
-    static Placed place(GuestMemory memory, PcMemoryMap map, KernelImage kernel, BootFile kernelFile, BootFile initrd) {
+    static Placed place(GuestRam ram, PcMemoryMap map, KernelImage kernel, BootFile kernelFile, BootFile initrd) {
         try {
             return switch (kernel) {
-                case BzImage bz -> placeBzImage(memory, map, bz, kernelFile, initrd);
-                case PvhElfKernel elf -> placePvh(memory, map, elf, kernelFile, initrd);
+                case BzImage bz -> placeBzImage(ram, map, bz, kernelFile, initrd);
+                case PvhElfKernel elf -> placePvh(ram, map, elf, kernelFile, initrd);
             };
         } catch (GuestMemoryException e) {
             throw new IllegalArgumentException("the kernel does not fit the guest's memory: " + e.getMessage(), e);
@@ -77,7 +73,7 @@ final class LinuxLoader {
         }
     }
 
-    private static Placed placeBzImage(GuestMemory memory, PcMemoryMap map, BzImage bz, BootFile file, BootFile initrd) {
+    private static Placed placeBzImage(GuestRam ram, PcMemoryMap map, BzImage bz, BootFile file, BootFile initrd) {
         SetupHeader h = bz.header();
         long load = h.prefAddress();
         long end = load + h.initSize();
@@ -85,11 +81,11 @@ final class LinuxLoader {
             throw new IllegalArgumentException(String.format("the kernel needs RAM up to 0x%x (pref_address 0x%x + init_size 0x%x); "
                     + "give the guest more memory", end, load, h.initSize()));
         }
-        file.copyTo(memory, load, bz.protectedModeOffset(), bz.protectedModeLength());
+        file.placeInto(ram, load, bz.protectedModeOffset(), bz.protectedModeLength());
         long initrdAddress = 0;
         if (initrd != null) {
             initrdAddress = InitrdPlacement.place(initrd.size(), map.lowRamEnd(), h.initrdAddrMax(), end);
-            initrd.copyTo(memory, initrdAddress, 0, initrd.size());
+            initrd.placeInto(ram, initrdAddress, 0, initrd.size());
         }
         return new Placed(bz, load, end, initrdAddress, initrd == null ? 0 : initrd.size());
     }
@@ -110,18 +106,19 @@ final class LinuxLoader {
                 placed.initrdAddress(), placed.initrdSize());
     }
 
-    private static Placed placePvh(GuestMemory memory, PcMemoryMap map, PvhElfKernel elf, BootFile kernelFile, BootFile initrd) {
+    private static Placed placePvh(GuestRam ram, PcMemoryMap map, PvhElfKernel elf, BootFile kernelFile, BootFile initrd) {
+        GuestMemory memory = ram.memory();
         if (elf.highestAddress() > map.lowRamEnd()) {
             throw new IllegalArgumentException(String.format("the kernel occupies memory up to 0x%x; give the guest more memory", elf.highestAddress()));
         }
         for (LoadSegment s : elf.segments()) {
-            kernelFile.copyTo(memory, s.physicalAddress(), s.fileOffset(), s.fileSize());
+            kernelFile.placeInto(ram, s.physicalAddress(), s.fileOffset(), s.fileSize());
             memory.fill(s.physicalAddress() + s.fileSize(), s.memorySize() - s.fileSize(), (byte) 0);
         }
         long initrdAddress = 0;
         if (initrd != null) {
             initrdAddress = InitrdPlacement.place(initrd.size(), map.lowRamEnd(), 0xFFFFFFFFL, elf.highestAddress());
-            initrd.copyTo(memory, initrdAddress, 0, initrd.size());
+            initrd.placeInto(ram, initrdAddress, 0, initrd.size());
         }
         return new Placed(elf, elf.lowestAddress(), elf.highestAddress(), initrdAddress, initrd == null ? 0 : initrd.size());
     }

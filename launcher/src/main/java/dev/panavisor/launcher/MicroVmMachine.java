@@ -67,7 +67,7 @@ final class MicroVmMachine {
         for (PcMemoryMap.RamRegion r : map.ramRegions()) layout.add(new GuestRam.Layout(r.name(), r.gpa(), r.size(), false));
         GuestRam ram = GuestRam.unregistered(layout);
         try {
-            LinuxLoader.Placed placed = LinuxLoader.place(ram.memory(), map, config.kernel(), config.kernelFile(), config.initrd());
+            LinuxLoader.Placed placed = LinuxLoader.place(ram, map, config.kernel(), config.kernelFile(), config.initrd());
             timeline.mark("memory mapped, kernel" + (config.initrd() != null ? " and initrd" : "") + " copied in");
             return new Prepared(map, ram, placed);
         } catch (RuntimeException e) {

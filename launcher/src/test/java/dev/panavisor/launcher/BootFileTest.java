@@ -5,6 +5,7 @@ import dev.panavisor.firmware.linux.PvhElfKernel;
 import dev.panavisor.vmm.memory.GuestMemory;
 import dev.panavisor.vmm.memory.GuestMemoryException;
 import dev.panavisor.vmm.memory.GuestRegion;
+import dev.panavisor.vmm.vm.GuestRam;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +101,91 @@ class BootFileTest {
             PvhElfKernel mapped = (PvhElfKernel) KernelImage.parse(f.contents());
             assertEquals(heap.pvhEntry(), mapped.pvhEntry());
             assertEquals(heap.segments(), mapped.segments());
+        }
+    }
+
+    private static final List<GuestRam.Layout> RAM = List.of(new GuestRam.Layout("ram", 0, 1 << 20, false));
+
+    private static byte[] random(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Whether /proc/self/maps shows {@code file} mapped over the host address of {@code gpa}. */
+    private static boolean fileMappedAt(GuestRam ram, long gpa, Path file) throws IOException {
+        long host = ram.memory().slice(gpa, 1).address();
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            String[] f = line.trim().split("\\s+");
+            String[] range = f[0].split("-");
+            if (Long.parseUnsignedLong(range[0], 16) <= host && host < Long.parseUnsignedLong(range[1], 16)) {
+                return f.length >= 6 && f[5].equals(file.toRealPath().toString());
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void placeIntoMapsWholePagesCopyOnWriteAndCopiesTheEnds() throws IOException {
+        byte[] bytes = random(5 * 4096 + 100, 11);
+        Path p = file(bytes);
+        long gpa = 0x20000 + 0x300;
+        int offset = 0x300;
+        int length = bytes.length - offset - 50;
+        try (GuestRam ram = GuestRam.unregistered(RAM); BootFile f = BootFile.open(p, "--kernel")) {
+            f.placeInto(ram, gpa, offset, length);
+            assertArrayEquals(java.util.Arrays.copyOfRange(bytes, offset, offset + length), ram.memory().readBytes(gpa, length));
+            assertEquals(0, ram.memory().readU8(gpa + length), "nothing past the range");
+            assertTrue(fileMappedAt(ram, 0x21000, p), "the first whole page is the file's");
+            assertFalse(fileMappedAt(ram, 0x20000, p), "the partial first page is a copy");
+            assertFalse(fileMappedAt(ram, 0x25000, p), "the partial last page is a copy");
+
+            ram.memory().write(0x22000, new byte[] {(byte) ~bytes[0x2000]});
+            assertEquals((byte) ~bytes[0x2000], (byte) ram.memory().readU8(0x22000));
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(p), "the guest's writes never reach the file");
+    }
+
+    @Test
+    void placeIntoCopiesWhenFileAndGuestOffsetsDifferWithinAPage() throws IOException {
+        byte[] bytes = random(3 * 4096, 12);
+        Path p = file(bytes);
+        try (GuestRam ram = GuestRam.unregistered(RAM); BootFile f = BootFile.open(p, "--initrd")) {
+            f.placeInto(ram, 0x10001, 0, bytes.length);
+            assertArrayEquals(bytes, ram.memory().readBytes(0x10001, bytes.length));
+            assertFalse(fileMappedAt(ram, 0x11000, p));
+        }
+    }
+
+    @Test
+    void placeIntoChecksBothRangesBeforeMappingAnything() throws IOException {
+        Path p = file(random(4 * 4096, 13));
+        try (GuestRam ram = GuestRam.unregistered(RAM); BootFile f = BootFile.open(p, "--kernel")) {
+            assertThrows(GuestMemoryException.class, () -> f.placeInto(ram, (1 << 20) - 4096, 0, 2 * 4096));
+            assertFalse(fileMappedAt(ram, (1 << 20) - 4096, p));
+            var e = assertThrows(IllegalArgumentException.class, () -> f.placeInto(ram, 0, 4096, 4 * 4096));
+            assertTrue(e.getMessage().startsWith("--kernel "), e.getMessage());
+        }
+    }
+
+    @Test
+    void placeIntoCopiesAnImageThatIsOnlyInMemory() {
+        byte[] bytes = random(3 * 4096, 14);
+        try (GuestRam ram = GuestRam.unregistered(RAM); BootFile f = BootFile.of("kernel", bytes)) {
+            f.placeInto(ram, 0x40000, 0, bytes.length);
+            assertArrayEquals(bytes, ram.memory().readBytes(0x40000, bytes.length));
+        }
+    }
+
+    @Test
+    void aFileRenamedAfterOpeningIsStillTheOneLoaded() throws IOException {
+        byte[] first = random(2 * 4096, 15);
+        Path p = file(first);
+        try (GuestRam ram = GuestRam.unregistered(RAM); BootFile f = BootFile.open(p, "--kernel")) {
+            Files.move(p, dir.resolve("moved"));
+            Files.write(p, random(2 * 4096, 16));
+            f.placeInto(ram, 0x10000, 0, first.length);
+            assertArrayEquals(first, ram.memory().readBytes(0x10000, first.length));
         }
     }
 }

@@ -93,6 +93,26 @@ public final class GuestRam implements AutoCloseable {
         for (GuestRegion r : regions) register(other, slot++, r);
     }
 
+    /**
+     * Backs guest-physical [gpa, gpa+length) with {@code fd}'s bytes from {@code fileOffset},
+     * copy-on-write ({@link Mapping#mapFilePrivately}): a loader's alternative to copying a large
+     * image in, so that only the pages the guest touches are ever faulted in, and only those it
+     * writes are copied. For ordinary RAM regions before the guest runs; the range must lie in one
+     * region and be page-aligned. The file must not change while the VM lives.
+     */
+    public void mapFile(long gpa, long length, int fd, long fileOffset, String what) {
+        for (int i = 0; i < regions.size(); i++) {
+            GuestRegion r = regions.get(i);
+            if (gpa < r.gpa() || gpa - r.gpa() >= r.size()) continue;
+            if (r.readOnly() || r.guestMemfd() >= 0) {
+                throw new IllegalArgumentException(what + ": region " + r.name() + " is " + (r.readOnly() ? "read-only" : "guest_memfd") + " memory");
+            }
+            mappings.get(i).mapFilePrivately(gpa - r.gpa(), length, fd, fileOffset, what);
+            return;
+        }
+        throw new IllegalArgumentException(String.format("%s: guest-physical 0x%x is in no RAM region", what, gpa));
+    }
+
     /** Memslots this memory occupies (0 .. count-1). */
     int slotCount() { return regions.size(); }
 
