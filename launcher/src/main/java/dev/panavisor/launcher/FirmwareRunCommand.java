@@ -120,11 +120,11 @@ final class FirmwareRunCommand implements Callable<Integer> {
         long ram = parseSize(memory);
         List<OutputStream> opened = new ArrayList<>();
         try {
-            ConsoleSink serial = serialLog == null ? new StreamConsoleSink(new FileOutputStream(FileDescriptor.out))
+            StreamConsoleSink serial = serialLog == null ? new StreamConsoleSink(new FileOutputStream(FileDescriptor.out))
                     : new StreamConsoleSink(open(serialLog, opened));
             ConsoleSink debug = debugcon == null ? ConsoleSink.NONE : new StreamConsoleSink(open(debugcon, opened));
             var config = new PcMachine.Config(firmware, vars, firmwareWritable, ram, cpus, serial, debug, maxResets, rebootTimeoutMillis, launch);
-            try (ConsoleFlusher prompts = ConsoleFlusher.start(serial, ConsoleFlusher.DEFAULT_INTERVAL_MS, "console-flush");
+            try (ConsoleFlusher prompts = ConsoleFlusher.start(serial, ConsoleFlusher.DEFAULT_DELAY_MS, "console-flush");
                  Kvm kvm = Kvm.open(); PcMachine machine = PcMachine.build(kvm, config)) {
                 marks.mark("pc machine built: firmware mapped");
                 System.err.printf("panavisor: pc machine, %d vCPU(s), %d MiB, firmware %s%s%s%s%n", cpus, ram >> 20,

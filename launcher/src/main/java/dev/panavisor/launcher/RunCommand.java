@@ -103,7 +103,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         StreamConsoleSink terminal = new StreamConsoleSink(new FileOutputStream(FileDescriptor.out));
         OutputStream logFile = serialLog == null ? null : openLog(serialLog);
         ConsoleSink console = logFile == null ? terminal : new TeeConsoleSink(terminal, new StreamConsoleSink(logFile, 4096));
-        try (logFile; ConsoleFlusher prompts = ConsoleFlusher.start(terminal, ConsoleFlusher.DEFAULT_INTERVAL_MS, "console-flush");
+        try (logFile; ConsoleFlusher prompts = ConsoleFlusher.start(terminal, ConsoleFlusher.DEFAULT_DELAY_MS, "console-flush");
              MicroVmMachine.Prepared prepared = MicroVmMachine.prepare(config, marks); Kvm kvm = Kvm.open();
              MicroVm micro = MicroVmMachine.build(kvm, config, prepared,
                      console, isSet(noAcpi) ? AcpiTableHook.NONE : HardwareReducedAcpi.INSTANCE, marks)) {

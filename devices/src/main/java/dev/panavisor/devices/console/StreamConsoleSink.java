@@ -21,6 +21,8 @@ public final class StreamConsoleSink implements ConsoleSink {
     private final byte[] line;
     private int length;
     private boolean broken;
+    /** Told when a line starts and stays in the buffer: a {@link ConsoleFlusher}'s wake-up. */
+    private volatile Runnable lineStarted = () -> { };
 
     /** Buffers up to {@code lineCapacity} bytes before writing even without a newline. */
     public StreamConsoleSink(OutputStream out, int lineCapacity) {
@@ -34,7 +36,20 @@ public final class StreamConsoleSink implements ConsoleSink {
     @Override
     public synchronized void write(byte b) {
         line[length++] = b;
-        if (b == '\n' || length == line.length) drain();
+        if (b == '\n' || length == line.length) {
+            drain();
+        } else if (length == 1) {
+            lineStarted.run();
+        }
+    }
+
+    /**
+     * Runs {@code listener} on the writing thread each time a byte lands in the empty buffer and
+     * stays there (the start of a line that is not yet complete). It must be quick and never
+     * call back into this sink.
+     */
+    void onLineStarted(Runnable listener) {
+        lineStarted = Objects.requireNonNull(listener, "listener");
     }
 
     @Override

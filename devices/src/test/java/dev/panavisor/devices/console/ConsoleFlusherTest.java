@@ -18,16 +18,49 @@ class ConsoleFlusherTest {
         synchronized (out) { return out.toString(StandardCharsets.US_ASCII); }
     }
 
+    private static void awaitText(ByteArrayOutputStream out, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!text(out).equals(expected) && System.nanoTime() < deadline) Thread.sleep(1);
+        assertEquals(expected, text(out));
+    }
+
     @Test
     void aPromptWithoutNewlineReachesTheTerminal() throws InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StreamConsoleSink sink = new StreamConsoleSink(out);
-        type(sink, "~ # ");
-        assertEquals("", text(out), "the sink holds a partial line by itself");
         try (ConsoleFlusher f = ConsoleFlusher.start(sink, 5, "test-flusher")) {
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (text(out).isEmpty() && System.nanoTime() < deadline) Thread.sleep(2);
-            assertEquals("~ # ", text(out));
+            type(sink, "~ # ");
+            awaitText(out, "~ # ");
+        }
+    }
+
+    @Test
+    void everyPartialLineIsFlushedNotOnlyTheFirst() throws InterruptedException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StreamConsoleSink sink = new StreamConsoleSink(out);
+        try (ConsoleFlusher f = ConsoleFlusher.start(sink, 1, "test-flusher-many")) {
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 50; i++) {
+                String prompt = "line " + i + "\nprompt" + i + "> ";
+                type(sink, prompt);
+                expected.append(prompt);
+                awaitText(out, expected.toString());
+            }
+        }
+    }
+
+    @Test
+    void aLineThatCompletesWithinTheDelayGoesOutInOneWrite() throws InterruptedException {
+        int[] writes = {0};
+        ByteArrayOutputStream out = new ByteArrayOutputStream() {
+            @Override public synchronized void write(byte[] b, int off, int len) { writes[0]++; super.write(b, off, len); }
+        };
+        StreamConsoleSink sink = new StreamConsoleSink(out);
+        try (ConsoleFlusher f = ConsoleFlusher.start(sink, 300, "test-flusher-whole")) {
+            type(sink, "whole line\n");
+            Thread.sleep(600); // past the flusher's delay: its flush found nothing left
+            synchronized (out) { assertEquals(1, writes[0]); }
+            assertEquals("whole line\n", text(out));
         }
     }
 
@@ -44,7 +77,7 @@ class ConsoleFlusherTest {
     }
 
     @Test
-    void rejectsANonPositiveInterval() {
-        assertThrows(IllegalArgumentException.class, () -> ConsoleFlusher.start(ConsoleSink.NONE, 0, "x"));
+    void rejectsANonPositiveDelay() {
+        assertThrows(IllegalArgumentException.class, () -> ConsoleFlusher.start(new StreamConsoleSink(new ByteArrayOutputStream()), 0, "x"));
     }
 }
