@@ -40,7 +40,8 @@ public final class Mapping implements AutoCloseable {
      * {@code fd}'s bytes from {@code fileOffset}: reads are served from the page cache and only
      * pages that are written get a copy of their own. All three must be page-aligned. The file
      * must keep its contents and size while mapped (pages not yet written follow the file); the
-     * fd can be closed right after. Nothing else may use that range during the call.
+     * fd can be closed right after. Nothing else may use that range during the call. On failure
+     * the range is zeroed anonymous memory again.
      */
     public void mapFilePrivately(long offset, long length, int fd, long fileOffset, String what) {
         if (((offset | length | fileOffset) & (PAGE_SIZE - 1)) != 0) {
@@ -51,8 +52,16 @@ public final class Mapping implements AutoCloseable {
             throw new IllegalArgumentException(String.format("%s: [0x%x, +0x%x) lies outside the 0x%x-byte mapping", what, offset, length, length()));
         }
         if (!arena.scope().isAlive()) throw new IllegalStateException(what + ": the mapping is closed");
-        Posix.mmapFixed(address() + offset, length, Libc.PROT_READ() | Libc.PROT_WRITE(),
-                Libc.MAP_PRIVATE() | Libc.MAP_NORESERVE(), fd, fileOffset, what);
+        int prot = Libc.PROT_READ() | Libc.PROT_WRITE();
+        try {
+            Posix.mmapFixed(address() + offset, length, prot, Libc.MAP_PRIVATE() | Libc.MAP_NORESERVE(), fd, fileOffset, what);
+        } catch (KvmException e) {
+            // A MAP_FIXED mmap that fails late (ENOMEM, the file system's mmap) may already have
+            // unmapped the range; put zeroed anonymous pages back so the segment never has a hole.
+            Posix.mmapFixed(address() + offset, length, prot, Libc.MAP_PRIVATE() | Libc.MAP_ANONYMOUS() | Libc.MAP_NORESERVE(), -1, 0,
+                    what + " (anonymous memory back after a failed file mapping)");
+            throw e;
+        }
     }
 
     public MemorySegment segment() { return segment; }

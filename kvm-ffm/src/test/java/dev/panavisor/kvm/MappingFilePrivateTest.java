@@ -73,11 +73,16 @@ class MappingFilePrivateTest {
     }
 
     @Test
-    void aBadDescriptorIsTheKernelsErrorNamingTheImage() {
+    void aFailedMappingIsTheKernelsErrorAndLeavesZeroedMemory() {
         try (Mapping m = Mapping.anonymous(2L * PAGE)) {
+            m.segment().set(JAVA_BYTE, 10, (byte) 1);
             KvmException e = assertThrows(KvmException.class, () -> m.mapFilePrivately(0, PAGE, 1_000_000, 0, "kernel"));
             assertEquals(Errno.EBADF, e.errno());
             assertTrue(e.getMessage().contains("kernel"), e.getMessage());
+            // The range is memory again, never a hole: zeroed anonymous pages.
+            assertEquals(0, m.segment().get(JAVA_BYTE, 10));
+            m.segment().set(JAVA_BYTE, 10, (byte) 2);
+            assertEquals(2, m.segment().get(JAVA_BYTE, 10));
         }
     }
 

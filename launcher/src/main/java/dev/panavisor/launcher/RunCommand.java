@@ -35,7 +35,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         CommandSpec spec = CommandSpecs.command("run", command, null);
         command.spec = spec;
         spec.usageMessage().description("Boot a Linux kernel on the microvm machine: a bzImage through the 64-bit boot protocol, or an ELF "
-                + "vmlinux through its PVH entry. The guest's COM1 (ttyS0) is this terminal: output on stdout, stdin as input.");
+                + "vmlinux through its PVH entry. The guest's COM1 (ttyS0) is this terminal: output on stdout, stdin as input. "
+                + "The kernel and initrd are mapped into guest memory copy-on-write, not copied: do not rewrite those files in place "
+                + "(cp onto them) while the guest runs; replacing them (mv, install, package upgrades) is fine.");
         spec.usageMessage().footer("", "Exit status: 0 guest powered off, 2 nothing ran (bad option, missing file, no KVM), 3 guest reset "
                 + "(reboot; microvm has no firmware to reboot into), 5 triple fault, 6 internal error (both with a register "
                 + "dump on stderr), 130 stopped with Ctrl-C.",
