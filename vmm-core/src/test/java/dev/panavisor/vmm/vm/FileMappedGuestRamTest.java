@@ -4,8 +4,6 @@ import dev.panavisor.kvm.Kvm;
 import dev.panavisor.kvm.Posix;
 import dev.panavisor.kvm.sys.Libc;
 import dev.panavisor.kvm.testing.RequiresKvm;
-import dev.panavisor.vmm.boot.RealModeEntry;
-import dev.panavisor.vmm.vcpu.Vcpu;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,12 +57,9 @@ class FileMappedGuestRamTest {
         GuestRam ram = GuestRam.unregistered(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false)));
         mapImage(ram, image, TinyGuests.LOAD, 2 * PAGE, 2 * PAGE);
         try (Kvm kvm = Kvm.open(); Vm vm = Vm.builder(kvm).vcpus(1).memory(ram).build()) {
-            VmRunTest.Recorder recorder = new VmRunTest.Recorder();
-            vm.pio().register(0x600, 1, recorder, "recorder");
-            for (Vcpu v : vm.vcpus()) RealModeEntry.apply(v.fd(), 0x1000, 0);
-            vm.start();
-            assertEquals(VmExit.Reason.ALL_VCPUS_HALTED, vm.runUntilExit().reason());
-            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), recorder.writes);
+            TinyGuests.CountRun run = TinyGuests.runCountToTen(vm);
+            assertEquals(VmExit.Reason.ALL_VCPUS_HALTED, run.reason());
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), run.writes());
             vm.memory().write(TinyGuests.LOAD, new byte[] {(byte) 0xF4});
             assertEquals((byte) 0xF4, vm.memory().readU8(TinyGuests.LOAD));
         }

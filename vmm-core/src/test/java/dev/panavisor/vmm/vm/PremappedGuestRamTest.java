@@ -3,8 +3,6 @@ package dev.panavisor.vmm.vm;
 import dev.panavisor.kvm.Kvm;
 import dev.panavisor.kvm.testing.RequiresKvm;
 import dev.panavisor.vmm.memory.MemoryBacking;
-import dev.panavisor.vmm.vcpu.Vcpu;
-import dev.panavisor.vmm.boot.RealModeEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,12 +29,9 @@ class PremappedGuestRamTest {
         ram.memory().write(TinyGuests.LOAD, TinyGuests.COUNT_TO_TEN_THEN_HALT);
         try (Kvm kvm = Kvm.open(); Vm vm = Vm.builder(kvm).vcpus(1).memory(ram).build()) {
             assertSame(ram.memory(), vm.memory());
-            VmRunTest.Recorder recorder = new VmRunTest.Recorder();
-            vm.pio().register(0x600, 1, recorder, "recorder");
-            for (Vcpu v : vm.vcpus()) RealModeEntry.apply(v.fd(), 0x1000, 0);
-            vm.start();
-            assertEquals(VmExit.Reason.ALL_VCPUS_HALTED, vm.runUntilExit().reason());
-            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), recorder.writes);
+            TinyGuests.CountRun run = TinyGuests.runCountToTen(vm);
+            assertEquals(VmExit.Reason.ALL_VCPUS_HALTED, run.reason());
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), run.writes());
         }
         // The Vm unmapped it on close: a late access fails instead of touching freed memory.
         assertThrows(IllegalStateException.class, () -> ram.memory().readU8(TinyGuests.LOAD));

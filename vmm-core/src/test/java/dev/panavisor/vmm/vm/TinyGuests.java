@@ -35,4 +35,18 @@ final class TinyGuests {
         for (Vcpu v : vm.vcpus()) RealModeEntry.apply(v.fd(), 0x1000, 0);
         return vm;
     }
+
+    /**
+     * Runs {@link #COUNT_TO_TEN_THEN_HALT}, already in {@code vm}'s memory at {@link #LOAD}, to its
+     * halt; returns how the run ended and the values it wrote to port 0x600.
+     */
+    static CountRun runCountToTen(Vm vm) {
+        VmRunTest.Recorder recorder = new VmRunTest.Recorder();
+        vm.pio().register(0x600, 1, recorder, "recorder");
+        for (Vcpu v : vm.vcpus()) RealModeEntry.apply(v.fd(), 0x1000, 0);
+        vm.start();
+        return new CountRun(vm.runUntilExit().reason(), recorder.writes);
+    }
+
+    record CountRun(VmExit.Reason reason, List<Long> writes) { }
 }
