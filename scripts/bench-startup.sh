@@ -34,23 +34,8 @@ vmlinuz=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort | tail -n 1)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 scripts/bench/extract_vmlinux.py "$vmlinuz" "$work/vmlinux"
-# XEN_ELFNOTE_PHYS32_ENTRY (note type 18): where both VMMs enter the kernel.
-entry=$(python3 - "$work/vmlinux" <<'EOF'
-import struct, sys
-f = open(sys.argv[1], 'rb').read()
-phoff, = struct.unpack_from('<Q', f, 0x20); phnum, = struct.unpack_from('<H', f, 0x38)
-for i in range(phnum):
-    typ, _, off, _, _, filesz, _, _ = struct.unpack_from('<IIQQQQQQ', f, phoff + i * 56)
-    o = off
-    while typ == 4 and o < off + filesz:
-        namesz, descsz, ntype = struct.unpack_from('<III', f, o)
-        desc = o + 12 + ((namesz + 3) & ~3)
-        if ntype == 18:
-            print(hex(struct.unpack_from('<I', f, desc)[0])); sys.exit(0)
-        o = desc + ((descsz + 3) & ~3)
-sys.exit("no PVH entry note")
-EOF
-)
+# The PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY): where both VMMs enter the kernel.
+entry=$(python3 scripts/bench/pvh_entry.py "$work/vmlinux")
 cmdline="console=ttyS0 earlyprintk=ttyS0 panic=-1"
 qemu_cpu=$(scripts/bench/qemu-cpu.sh "$work/vmlinux" "$memory")
 qemu=(qemu-system-x86_64 -M microvm -enable-kvm -cpu "$qemu_cpu" -smp "$cpus" -m "$memory" -kernel "$work/vmlinux"
