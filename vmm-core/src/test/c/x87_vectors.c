@@ -344,5 +344,20 @@ int main(int argc, char **argv) {
             x_st32(fcw, a, &s32, &sw); printf("st32 %04x", fcw); put(a); printf(" %08x %04x\n", s32, sw);
         }
     }
+    /* FPREM/FPREM1 near the bottom of the exponent range, UM unmasked and masked: remainders
+       that are tiny (the masked ones exact denormals without UE; the unmasked ones UE and the
+       exponent-wrapped result, as for the arithmetic above). */
+    for (int um = 0; um < 2; um++) {
+        unsigned short fcw = um ? 0x036F : 0x037F;
+        for (int i = 0; i < n / 4; i++) {
+            ext a = mk((below(2) ? 0x8000 : 0) | (int) (1 + below(80)), random_significand());
+            ext b = mk((below(2) ? 0x8000 : 0) | (int) (1 + below(16)), random_significand());
+            if (below(8) == 0) b = operand();
+            x_prem(fcw, a, b, &r, &sw); printf("prem %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
+            a = mk((below(2) ? 0x8000 : 0) | (int) (1 + below(80)), random_significand());
+            b = mk((below(2) ? 0x8000 : 0) | (int) (1 + below(16)), random_significand());
+            x_prem1(fcw, a, b, &r, &sw); printf("prem1 %04x", fcw); put(a); put(b); put(r); printf(" %04x\n", sw);
+        }
+    }
     return 0;
 }

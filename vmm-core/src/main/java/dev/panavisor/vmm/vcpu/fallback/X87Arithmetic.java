@@ -405,8 +405,11 @@ final class X87Arithmetic {
      * to nearest even) (SDM vol. 2, FPREM and FPREM1). The remainder is exact. When the
      * exponent difference d is 64 or more, only a partial reduction is made: a is reduced by b
      * times 2^(d-n) with a truncated quotient, n = 32 + (d mod 32), and C2 reports it incomplete.
+     * A tiny remainder is an exact denormal with UM set, and with UM clear raises UE and comes
+     * back exponent-wrapped like any unmasked underflow (recorded on hardware); RC and PC do not
+     * apply.
      */
-    static X87Remainder remainder(ExtendedReal a, ExtendedReal b, boolean ieee) {
+    static X87Remainder remainder(ExtendedReal a, ExtendedReal b, boolean ieee, int fcw) {
         X87Result nan = nanOperands(a, b);
         if (nan != null) return new X87Remainder(nan.value(), nan.flags(), 0);
         int flags = denormalFlags(a, b);
@@ -442,7 +445,7 @@ final class X87Arithmetic {
             condition = (q.testBit(0) ? 1 << 9 : 0) | (q.testBit(1) ? 1 << 14 : 0) | (q.testBit(2) ? 1 << 8 : 0);
         }
         if (r.signum() == 0) return new X87Remainder(zero(a.negative()), flags, condition);
-        Rounded exact = round(negative, r, scale, false, 64, EXTENDED_EMIN, EXTENDED_EMAX, 0x037F);
+        Rounded exact = round(negative, r, scale, false, 64, EXTENDED_EMIN, EXTENDED_EMAX, 0x037F & ~UE | fcw & UE);
         return new X87Remainder(packExtended(exact), flags | (exact.flags & UE), condition);
     }
 

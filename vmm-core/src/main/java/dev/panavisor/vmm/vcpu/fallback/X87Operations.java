@@ -81,7 +81,7 @@ final class X87Operations implements Executor {
             case FLD32, FLD64 -> {
                 // An SNaN raises IE (masked: loaded quieted), a denormal DE (masked: loaded normalised); SDM vol. 2, FLD.
                 X87Result r = readReal(memory, linear, k == InstructionKind.FLD32 ? 4 : 8, s.fcw);
-                if (s.emptyPhysical((s.top - 1) & 7)) admit(s, r.flags(), true, k.mnemonic());
+                if (s.emptyPhysical((s.top - 1) & 7)) admit(s, r.flags(), true);
                 pushChecked(s, r.value());
             }
             case FCOMI, FCOMIP, FUCOMI, FUCOMIP -> compareToEflags(k, cpu, s, i);
@@ -166,7 +166,7 @@ final class X87Operations implements Executor {
                 }
                 X87Result r = k == InstructionKind.FSQRT ? X87Arithmetic.squareRoot(s.st(0), s.fcw)
                         : X87Arithmetic.roundToIntegral(s.st(0), s.fcw);
-                deliver(s, 0, r, k.mnemonic());
+                deliver(s, 0, r);
             }
             case FSCALE -> {
                 if (s.empty(0) || s.empty(1)) {
@@ -174,7 +174,7 @@ final class X87Operations implements Executor {
                     s.set(0, ExtendedReal.INDEFINITE);
                     return;
                 }
-                deliver(s, 0, X87Arithmetic.scale(s.st(0), s.st(1), s.fcw), k.mnemonic());
+                deliver(s, 0, X87Arithmetic.scale(s.st(0), s.st(1), s.fcw));
             }
             case FPREM, FPREM1 -> {
                 if (s.empty(0) || s.empty(1)) {
@@ -182,8 +182,8 @@ final class X87Operations implements Executor {
                     s.set(0, ExtendedReal.INDEFINITE);
                     return;
                 }
-                X87Remainder r = X87Arithmetic.remainder(s.st(0), s.st(1), k == InstructionKind.FPREM1);
-                if (!admit(s, r.flags(), true, k.mnemonic())) return;
+                X87Remainder r = X87Arithmetic.remainder(s.st(0), s.st(1), k == InstructionKind.FPREM1, s.fcw);
+                if (!admit(s, r.flags(), true)) return;
                 s.fsw = (s.fsw & ~CONDITION) | (r.conditionBits() & CONDITION);
                 s.set(0, r.value());
             }
@@ -201,7 +201,7 @@ final class X87Operations implements Executor {
                     return;
                 }
                 X87Result[] r = X87Arithmetic.extract(s.st(0), s.fcw);
-                admit(s, r[0].flags(), true, k.mnemonic());
+                admit(s, r[0].flags(), true);
                 s.set(0, r[0].value());
                 s.push(r[1].value());
             }
@@ -273,33 +273,31 @@ final class X87Operations implements Executor {
                 case DIVR -> X87Arithmetic.divide(other, x, s.fcw);
             };
             if (conversionFlags != 0) r = new X87Result(r.value(), r.flags() | conversionFlags);
-            deliver(s, dest, r, k.mnemonic());
+            deliver(s, dest, r);
         }
         if (form == Form.POP) s.pop();
     }
 
     /** Writes a core result to ST(dest) as the masks allow, or abandons the instruction. */
-    private static void deliver(Stack s, int dest, X87Result r, String what) throws EmulationRefused, Abandon {
-        if (admit(s, r.flags(), true, what)) s.set(dest, r.value());
+    private static void deliver(Stack s, int dest, X87Result r) throws Abandon {
+        if (admit(s, r.flags(), true)) s.set(dest, r.value());
     }
 
     /**
      * Applies the flags a core operation raised. Returns true when the result is to be
      * delivered; throws Abandon when an unmasked pre-computation exception (IE, DE, ZE), or an
-     * unmasked OE/UE to memory, leaves the destination unchanged.
+     * unmasked OE/UE to memory, leaves the destination unchanged. An unmasked OE/UE with a
+     * register destination delivers the core's result, which is then the exponent-wrapped one
+     * (SDM vol. 1, 8.5.4 and 8.5.5), and leaves ES/B set for the next waiting instruction's #MF.
      */
-    private static boolean admit(Stack s, int flags, boolean registerDestination, String what) throws EmulationRefused, Abandon {
+    private static boolean admit(Stack s, int flags, boolean registerDestination) throws Abandon {
         int raised = flags & 0x3F;
         int unmasked = raised & ~s.fcw & 0x3F;
         if ((unmasked & (IE | DE | ZE)) != 0) {
             s.fsw |= (raised & (IE | DE | ZE)) | ES | B;
             throw new Abandon();
         }
-        if ((unmasked & (OE | UE)) != 0) {
-            if (registerDestination) {
-                throw new EmulationRefused(String.format("%s raised an unmasked %s with a register destination: the bias-adjusted result is not emulated (FCW 0x%04x)",
-                        what, (unmasked & OE) != 0 ? "overflow" : "underflow", s.fcw));
-            }
+        if ((unmasked & (OE | UE)) != 0 && !registerDestination) {
             s.fsw |= (raised & (OE | UE | PE)) | ES | B;
             throw new Abandon();
         }
@@ -357,7 +355,7 @@ final class X87Operations implements Executor {
             bits = single ? 0xFFC0_0000L : 0xFFF8_0000_0000_0000L;
         } else {
             X87Store r = single ? X87Arithmetic.toBinary32(s.st(0), s.fcw) : X87Arithmetic.toBinary64(s.st(0), s.fcw);
-            admit(s, r.flags(), false, k.mnemonic());
+            admit(s, r.flags(), false);
             bits = r.bits();
         }
         write(memory, linear, bits, single ? 4 : 8);
@@ -376,7 +374,7 @@ final class X87Operations implements Executor {
             bits = 1L << (8 * bytes - 1); // the integer indefinite (vol. 1, 4.8.3.7)
         } else {
             X87Store r = X87Arithmetic.toInteger(s.st(0), bytes, s.fcw, truncate);
-            admit(s, r.flags(), false, k.mnemonic());
+            admit(s, r.flags(), false);
             bits = r.bits();
         }
         write(memory, linear, bits, bytes);
@@ -404,7 +402,7 @@ final class X87Operations implements Executor {
             value = r.bits();
             negative = s.st(0).negative();
             if ((flags & IE) == 0 && (value > BCD_MAX || value < -BCD_MAX)) flags = IE;
-            admit(s, flags, false, "FBSTP");
+            admit(s, flags, false);
             indefinite = (flags & IE) != 0;
         }
         if (indefinite) {

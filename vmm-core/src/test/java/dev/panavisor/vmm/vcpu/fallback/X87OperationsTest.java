@@ -241,13 +241,44 @@ class X87OperationsTest {
     }
 
     @Test
-    void unmaskedOverflowWithARegisterDestinationStopsTheVm() throws Exception {
-        FakeCpu cpu = stack(0x1p1000);                          // squared four times: 2^16000, beyond binary64
+    void unmaskedOverflowToARegisterStoresTheWrappedResultAndFaultsAtTheNextWaitingInstruction_sdmVol1_8_5_4() throws Exception {
+        FakeCpu cpu = stack(0x1p1000);
         for (int k = 0; k < 4; k++) run(cpu, 0xD8, 0xC8);      // fmul st(0), st(0): 2^16000
-        fcw(cpu, 0x0377);
-        FakeCpu c = cpu;
-        EmulationRefused e = assertThrows(EmulationRefused.class, () -> run(c, 0xD8, 0xC8));
-        assertTrue(e.getMessage().contains("overflow"), e.getMessage());
+        fcw(cpu, 0x0377);                                       // OM clear
+        run(cpu, 0xD8, 0xC8);                                   // 2^32000: beyond double extended
+        assertEquals(new ExtendedReal(32000 - 24576 + ExtendedReal.BIAS, ExtendedReal.INTEGER_BIT), raw(cpu, 0),
+                "the exact product with its exponent reduced by 24576");
+        assertEquals(OE | ES | B, fsw(cpu) & (0x3F | ES | B));
+        long rip = cpu.rip;
+        run(cpu, 0xD8, 0xC8);
+        assertEquals(GuestFault.MF, cpu.raisedVector, "#MF at the next waiting x87 instruction");
+        assertEquals(rip, cpu.rip, "a fault: the instruction is not carried out");
+    }
+
+    @Test
+    void fpremOfATinyRemainder_umMaskedGivesTheDenormal_umClearRaisesUeWithTheWrappedResult_sdmVol2Fprem() throws Exception {
+        // ST(0) = 1.5 * 2^-16382, ST(1) = 2^-16382 (the smallest normal): the remainder 2^-16383 is tiny.
+        ExtendedReal minNormal = new ExtendedReal(1, ExtendedReal.INTEGER_BIT);
+        ExtendedReal dividend = new ExtendedReal(1, 0xC000_0000_0000_0000L);
+        for (int fcw : new int[] {0x037F, 0x036F}) {
+            FakeCpu cpu = new FakeCpu();
+            cpu.gpr[Registers.RSI] = DATA;
+            for (ExtendedReal v : new ExtendedReal[] {minNormal, dividend}) {
+                cpu.ram.set(GuestMemory.U64_LE, DATA, v.significand());
+                cpu.ram.set(GuestMemory.U16_LE, DATA + 8, (short) v.signExponent());
+                run(cpu, 0xDB, 0x2E);                           // fld tbyte [rsi]
+            }
+            fcw(cpu, fcw);
+            run(cpu, 0xD9, 0xF8);                               // fprem: quotient 1
+            if (fcw == 0x037F) {
+                assertEquals(new ExtendedReal(0, 0x4000_0000_0000_0000L), raw(cpu, 0), "exact denormal");
+                assertEquals(C1, fsw(cpu) & (0x3F | CONDITION | ES), "exact: no UE; q0 -> C1");
+            } else {
+                assertEquals(new ExtendedReal(-16383 + 24576 + ExtendedReal.BIAS, ExtendedReal.INTEGER_BIT), raw(cpu, 0),
+                        "exponent raised by 24576");
+                assertEquals(UE | ES | C1, fsw(cpu) & (0x3F | CONDITION | ES));
+            }
+        }
     }
 
     @Test
