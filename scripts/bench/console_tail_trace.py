@@ -20,28 +20,40 @@ The command is killed once the line is seen.
 """
 import argparse
 import json
-import os
 import re
 import signal
 import subprocess
-import sys
 import time
 
-TRACING = "/sys/kernel/tracing"
+import tracefs
+from tracefs import write
+
 COM1 = range(0x3F8, 0x400)
 
 
-def write(path, value):
-    with open(os.path.join(TRACING, path), "w") as f:
-        f.write(value)
+def pio_events(until):
+    """(thread id, timestamp, port) of every traced port access up to `until`."""
+    for tid, ts, event, rest in tracefs.events():
+        m = re.search(r"at 0x([0-9a-f]+)", rest) if event == "kvm_pio" else None
+        if m and ts <= until:
+            yield tid, ts, int(m.group(1), 16)
 
 
-def pio_events():
-    with open(os.path.join(TRACING, "trace")) as f:
-        for line in f:
-            m = re.search(r"-(\d+)\s+\[\d+\].*?\s(\d+\.\d+): kvm_pio: pio_\w+ at 0x([0-9a-f]+)", line)
-            if m:
-                yield int(m.group(1)), float(m.group(2)), int(m.group(3), 16)
+def tail(line_at, spawned):
+    """The result fields from the trace, once the line arrived at `line_at`."""
+    events = list(pio_events(line_at))
+    # The banner's vCPU thread is the one of the last port access before the line: a VMM may
+    # run other, throwaway VMs in the same process (Panavisor's start-up rehearsal writes a
+    # byte to its own COM1), and those threads are left out.
+    banner_tid = events[-1][0] if events else None
+    events = [(ts, port) for tid, ts, port in events if tid == banner_tid]
+    first = next((i for i, (_, port) in enumerate(events) if port in COM1), None)
+    if first is None:
+        return {"banner_s": round(line_at - spawned, 3)}
+    return {"banner_s": round(line_at - spawned, 3),
+            "tail_ms": round((line_at - events[first][0]) * 1000, 1),
+            "port_exits": len(events) - first,
+            "last_exit_to_line_ms": round((line_at - events[-1][0]) * 1000, 2)}
 
 
 def main():
@@ -51,55 +63,40 @@ def main():
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
-    cmd = a.command[1:] if a.command and a.command[0] == "--" else a.command
-    if not cmd:
-        ap.error("no command")
-    if not os.path.isdir(os.path.join(TRACING, "events")):
-        sys.exit("console_tail_trace: no tracefs at %s (mount -t tracefs none %s, as root)" % (TRACING, TRACING))
+    cmd = tracefs.command(ap, a.command)
+    tracefs.require("console_tail_trace")
     mark = a.mark.encode()
 
-    with open(os.path.join(TRACING, "trace_clock")) as f:
-        old_clock = re.search(r"\[(\w+)\]", f.read()).group(1)
+    result = {"label": a.label, "banner_s": None, "tail_ms": None, "port_exits": None, "last_exit_to_line_ms": None}
+    old_clock = tracefs.clock()
     write("tracing_on", "0")
-    write("trace", "")
     write("trace_clock", "mono")  # time.monotonic() is CLOCK_MONOTONIC too
+    write("trace", "")
     write("buffer_size_kb", "4096")
     write("events/kvm/kvm_pio/enable", "1")
     proc = None
-    line_at = None
     try:
         write("tracing_on", "1")
         spawned = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
-        signal.signal(signal.SIGALRM, lambda *_: os.killpg(proc.pid, signal.SIGKILL))
+        signal.signal(signal.SIGALRM, lambda *_: tracefs.stop(proc, signal.SIGKILL))
         signal.alarm(int(a.timeout))
+        line_at = None
         for line in proc.stdout:
             if mark in line:
                 line_at = time.monotonic()
                 break
         signal.alarm(0)
+        write("tracing_on", "0")
+        tracefs.stop(proc, signal.SIGKILL)
+        if line_at is not None:
+            result.update(tail(line_at, spawned))
     finally:
         write("tracing_on", "0")
-        if proc is not None and proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    result = {"label": a.label, "banner_s": None, "tail_ms": None, "port_exits": None, "last_exit_to_line_ms": None}
-    if line_at is not None:
-        events = [e for e in pio_events() if e[1] <= line_at]
-        # The banner's vCPU thread is the one of the last port access before the line: a VMM may
-        # run other, throwaway VMs in the same process (Panavisor's start-up rehearsal writes a
-        # byte to its own COM1), and those threads are left out.
-        banner_tid = events[-1][0] if events else None
-        events = [(ts, port) for tid, ts, port in events if tid == banner_tid]
-        first = next((i for i, (_, port) in enumerate(events) if port in COM1), None)
-        result["banner_s"] = round(line_at - spawned, 3)
-        if first is not None:
-            result["tail_ms"] = round((line_at - events[first][0]) * 1000, 1)
-            result["port_exits"] = len(events) - first
-            result["last_exit_to_line_ms"] = round((line_at - events[-1][0]) * 1000, 2)
-    write("events/kvm/kvm_pio/enable", "0")
-    write("trace_clock", old_clock)
+        tracefs.stop(proc, signal.SIGKILL)
+        write("events/kvm/kvm_pio/enable", "0")
+        write("trace_clock", old_clock)  # after the buffer was read: changing the clock empties it
     print(json.dumps(result))
 
 

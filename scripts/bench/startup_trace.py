@@ -13,27 +13,11 @@ Needs root and tracefs; nothing else should run a VM meanwhile (the filter is sy
 """
 import argparse
 import json
-import os
-import re
-import signal
 import subprocess
-import sys
 import time
 
-TRACING = "/sys/kernel/tracing"
-
-
-def write(path, value):
-    with open(os.path.join(TRACING, path), "w") as f:
-        f.write(value)
-
-
-def events():
-    with open(os.path.join(TRACING, "trace")) as f:
-        for line in f:
-            m = re.search(r"-(\d+)\s+\[\d+\].*?\s(\d+\.\d+): (\w+):(.*)", line)
-            if m:
-                yield int(m.group(1)), float(m.group(2)), m.group(3), m.group(4)
+import tracefs
+from tracefs import write
 
 
 def main():
@@ -43,11 +27,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=20.0)
     ap.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
-    cmd = a.command[1:] if a.command and a.command[0] == "--" else a.command
-    if not cmd:
-        ap.error("no command")
-    if not os.path.isdir(os.path.join(TRACING, "events")):
-        sys.exit("startup_trace: no tracefs at %s (mount -t tracefs none %s, as root)" % (TRACING, TRACING))
+    cmd = tracefs.command(ap, a.command)
+    tracefs.require("startup_trace")
     rip = int(a.rip, 16)
 
     write("tracing_on", "0")
@@ -66,7 +47,7 @@ def main():
         exec_ts = None
         while time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-            for pid, ts, ev, _ in events():
+            for pid, ts, ev, _ in tracefs.events():
                 if ev == "sched_process_exec" and pid == proc.pid and exec_ts is None:
                     exec_ts = ts
                 elif ev == "kvm_emulate_insn" and exec_ts is not None:
@@ -79,13 +60,7 @@ def main():
         write("events/kvm/kvm_emulate_insn/enable", "0")
         write("events/sched/sched_process_exec/enable", "0")
         write("events/kvm/kvm_emulate_insn/filter", "0")
-        if proc is not None and proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        tracefs.stop(proc)
     print(json.dumps({"label": a.label, "entry_ms": entry_ms}))
 
 
