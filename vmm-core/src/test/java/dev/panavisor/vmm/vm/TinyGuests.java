@@ -32,8 +32,13 @@ final class TinyGuests {
                 .memory(List.of(new GuestRam.Layout("ram", 0, 2 << 20, false)))
                 .build();
         vm.memory().write(LOAD, code);
-        for (Vcpu v : vm.vcpus()) RealModeEntry.apply(v.fd(), 0x1000, 0);
+        enterAtLoad(vm);
         return vm;
+    }
+
+    /** Every vCPU starts in real mode at CS:IP = 0x1000:0, which is {@link #LOAD}. */
+    private static void enterAtLoad(Vm vm) {
+        for (Vcpu v : vm.vcpus()) RealModeEntry.apply(v.fd(), (int) (LOAD >> 4), 0);
     }
 
     /**
@@ -43,7 +48,7 @@ final class TinyGuests {
     static CountRun runCountToTen(Vm vm) {
         VmRunTest.Recorder recorder = new VmRunTest.Recorder();
         vm.pio().register(0x600, 1, recorder, "recorder");
-        for (Vcpu v : vm.vcpus()) RealModeEntry.apply(v.fd(), 0x1000, 0);
+        enterAtLoad(vm);
         vm.start();
         return new CountRun(vm.runUntilExit().reason(), recorder.writes);
     }
