@@ -97,4 +97,33 @@ class KvmIoctlTest {
             }
         }
     }
+    /**
+     * KVM_CREATE_VM gives up with EINTR when a signal is pending (the kernel's
+     * mm_take_all_locks), which a profiler's or the JVM's own signals cause; createVm retries.
+     * The signal is HotSpot's suspend/resume signal, SIGUSR2 on Linux: the JVM handles it, and a
+     * running thread that gets one without a suspend request just returns from the handler.
+     */
+    @Test
+    void createVmSurvivesSignalsArrivingDuringCreation() throws InterruptedException {
+        final int sigusr2 = 12;
+        int target = Posix.gettid();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread flood = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) Posix.tgkill(target, sigusr2);
+        });
+        int interrupted = 0;
+        try (Kvm kvm = Kvm.open()) {
+            for (int i = 0; i < 50; i++) {
+                // The raw ioctl first, to show that the flood does interrupt creation on this kernel.
+                int raw = Posix.ioctlNoThrow(Posix.capture(), kvm.fd(), KvmUapi.KVM_CREATE_VM(), KvmUapi.PV_KVM_X86_DEFAULT_VM());
+                if (raw == -Errno.EINTR) interrupted++;
+                else if (raw >= 0) Posix.close(raw);
+                kvm.createVm().close();
+            }
+        } finally {
+            stop.set(true);
+            flood.join();
+        }
+        org.slf4j.LoggerFactory.getLogger(KvmIoctlTest.class).info("raw KVM_CREATE_VM interrupted {} of 50 times", interrupted);
+    }
 }
