@@ -7,7 +7,18 @@ import dev.panavisor.kvm.ThreadSignals;
 import dev.panavisor.kvm.VcpuFd;
 import dev.panavisor.kvm.VmFd;
 import dev.panavisor.kvm.sys.KvmUapi;
+import dev.panavisor.kvm.sys.kvm_cpuid_entry2;
+import dev.panavisor.kvm.sys.kvm_enable_cap;
+import dev.panavisor.kvm.sys.kvm_fpu;
+import dev.panavisor.kvm.sys.kvm_irqfd;
+import dev.panavisor.kvm.sys.kvm_lapic_state;
+import dev.panavisor.kvm.sys.kvm_pit_config;
 import dev.panavisor.kvm.sys.kvm_regs;
+import dev.panavisor.kvm.sys.kvm_run;
+import dev.panavisor.kvm.sys.kvm_translation;
+import dev.panavisor.kvm.sys.kvm_vcpu_events;
+import dev.panavisor.kvm.sys.kvm_xcrs;
+import dev.panavisor.kvm.sys.kvm_xsave;
 import dev.panavisor.kvm.sys.kvm_sregs;
 import dev.panavisor.vmm.cpu.CpuTemplates;
 import dev.panavisor.vmm.cpu.VcpuSetup;
@@ -83,14 +94,32 @@ final class KvmPrelink {
         }
     }
 
-    /** In the order the main thread reaches them, so that it finds each one linked rather than waits on it. */
+    /** Roughly in the order the main thread reaches them, so that it finds each one done rather than waits on it. */
     private static void linkStartupCalls() {
         try {
-            // slf4j's start-up (~10 ms), while picocli parses the options on the main thread: the
-            // console and machine classes then look up their loggers as their first step.
+            // First the struct bindings with array fields, which need no system call: jextract gives
+            // each array field a layout-path var handle built in the class initialiser, and the
+            // first of those spins the JDK's layout-path method handles (~7 ms here). Done now, it
+            // overlaps the main thread's option parsing and its own first downcall link. Done after
+            // that link, it still ran when the main thread reached KVM_CREATE_PIT2, which waited:
+            // the first vCPU entry came 7-11 ms later (medians, three rounds of 11-12 alternating runs).
+            kvm_pit_config.layout();
+            kvm_enable_cap.layout();
+            kvm_run.layout();
+            kvm_sregs.layout();
+            kvm_vcpu_events.layout();
+            kvm_irqfd.layout();
+            kvm_cpuid_entry2.layout();
+            kvm_xsave.layout();
+            kvm_xcrs.layout();
+            kvm_fpu.layout();
+            kvm_translation.layout();
+            kvm_lapic_state.layout();
+            // slf4j's start-up (~10 ms): the console and machine classes look up their loggers
+            // as their first step.
             LoggerFactory.getILoggerFactory();
-            // Then guest RAM, the main thread's first downcall (mmap). This first link also brings
-            // up the FFM linker itself, the longest step here.
+            // Then guest RAM's calls (mmap); by now the main thread has usually linked the
+            // downcall itself, reading the kernel.
             GuestRam.unregistered(List.of(PRELINK_RAM)).close();
             try (Kvm kvm = Kvm.open(); VmFd vm = kvm.createVm(); Arena arena = Arena.ofConfined()) {
                 vm.createIrqchip();
