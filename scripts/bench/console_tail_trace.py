@@ -18,7 +18,6 @@ COM1) is left out, and so are ports used before COM1 (PCI probes, a firmware's f
 Needs root and tracefs; nothing else should run a VM meanwhile (the event is system-wide).
 The command is killed once the line is seen.
 """
-import argparse
 import json
 import re
 import signal
@@ -57,14 +56,8 @@ def tail(line_at, spawned):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--label", default="")
-    ap.add_argument("--mark", default="Linux version")
-    ap.add_argument("--timeout", type=float, default=120.0)
-    ap.add_argument("command", nargs=argparse.REMAINDER)
-    a = ap.parse_args()
-    cmd = tracefs.command(ap, a.command)
-    tracefs.require("console_tail_trace")
+    a, cmd = tracefs.parse_traced_command(
+        "console_tail_trace", 120.0, lambda ap: ap.add_argument("--mark", default="Linux version"))
     mark = a.mark.encode()
 
     result = {"label": a.label, "banner_s": None, "tail_ms": None, "port_exits": None, "last_exit_to_line_ms": None}

@@ -11,7 +11,6 @@ no such event comes. The command is stopped with SIGINT once the entry was seen.
 line: label, entry_ms (null if the guest never got there within --timeout).
 Needs root and tracefs; nothing else should run a VM meanwhile (the filter is system-wide).
 """
-import argparse
 import json
 import subprocess
 import time
@@ -21,14 +20,8 @@ from tracefs import write
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rip", required=True, help="guest address of the instruction to wait for (hex)")
-    ap.add_argument("--label", default="")
-    ap.add_argument("--timeout", type=float, default=20.0)
-    ap.add_argument("command", nargs=argparse.REMAINDER)
-    a = ap.parse_args()
-    cmd = tracefs.command(ap, a.command)
-    tracefs.require("startup_trace")
+    a, cmd = tracefs.parse_traced_command("startup_trace", 20.0, lambda ap: ap.add_argument(
+        "--rip", required=True, help="guest address of the instruction to wait for (hex)"))
     rip = int(a.rip, 16)
 
     write("tracing_on", "0")

@@ -3,6 +3,7 @@
 Needs root and tracefs at TRACING. Events are system-wide: nothing else should run a VM while a
 script traces one.
 """
+import argparse
 import os
 import re
 import signal
@@ -38,12 +39,21 @@ def events():
                 yield int(m.group(1)), float(m.group(2)), m.group(3), m.group(4)
 
 
-def command(ap, words):
-    """The traced command from argparse.REMAINDER words, without a leading "--"."""
-    cmd = words[1:] if words and words[0] == "--" else words
+def parse_traced_command(script, timeout, add_options=lambda ap: None):
+    """The command line every trace script takes: `add_options`'s own, --label, --timeout and,
+    after an optional "--", the command to trace. Stops with one line without a command or
+    without tracefs. Returns (options, command words)."""
+    ap = argparse.ArgumentParser(prog=script)
+    add_options(ap)
+    ap.add_argument("--label", default="")
+    ap.add_argument("--timeout", type=float, default=timeout)
+    ap.add_argument("command", nargs=argparse.REMAINDER)
+    a = ap.parse_args()
+    cmd = a.command[1:] if a.command and a.command[0] == "--" else a.command
     if not cmd:
         ap.error("no command")
-    return cmd
+    require(script)
+    return a, cmd
 
 
 def stop(proc, first=signal.SIGINT):
