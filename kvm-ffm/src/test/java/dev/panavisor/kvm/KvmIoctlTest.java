@@ -7,9 +7,11 @@ import dev.panavisor.kvm.sys.kvm_regs;
 import dev.panavisor.kvm.sys.kvm_run;
 import dev.panavisor.kvm.testing.RequiresKvm;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -107,7 +109,7 @@ class KvmIoctlTest {
     void createVmSurvivesSignalsArrivingDuringCreation() throws InterruptedException {
         final int sigusr2 = 12;
         int target = Posix.gettid();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         Thread flood = Thread.ofPlatform().start(() -> {
             while (!stop.get()) Posix.tgkill(target, sigusr2);
         });
@@ -124,6 +126,6 @@ class KvmIoctlTest {
             stop.set(true);
             flood.join();
         }
-        org.slf4j.LoggerFactory.getLogger(KvmIoctlTest.class).info("raw KVM_CREATE_VM interrupted {} of 50 times", interrupted);
+        LoggerFactory.getLogger(KvmIoctlTest.class).info("raw KVM_CREATE_VM interrupted {} of 50 times", interrupted);
     }
 }
