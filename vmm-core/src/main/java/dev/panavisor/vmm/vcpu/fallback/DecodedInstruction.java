@@ -13,10 +13,13 @@ package dev.panavisor.vmm.vcpu.fallback;
  * @param reg           the ModRM reg field with REX.R, or -1 without ModRM
  * @param rmRegister    the ModRM r/m register with REX.B when mod = 11b, else -1
  * @param memory        the memory operand when mod != 11b, else null
+ * @param x87Opcode     for the x87 escapes D8-DF, the 11 bits the FPU's last-opcode register (FOP)
+ *                      takes from them: bits 2:0 of the escape byte, then the ModRM byte (SDM
+ *                      vol. 1, 8.1.9, figure 8-8); 0 for every other instruction
  */
 public record DecodedInstruction(InstructionKind kind, int length, int codeSize, int operandSize, boolean lock,
                                  int repPrefix, boolean operandSizePrefix, int reg, int rmRegister,
-                                 MemoryOperand memory) {
+                                 MemoryOperand memory, int x87Opcode) {
     public boolean hasMemoryOperand() { return memory != null; }
 
     @Override

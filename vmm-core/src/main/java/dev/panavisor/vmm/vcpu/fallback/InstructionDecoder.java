@@ -26,6 +26,7 @@ public final class InstructionDecoder {
         private int rep;
         private Segment override;
         private int rex;
+        private int x87Opcode;
 
         Cursor(byte[] bytes, int limit, int codeSize) {
             this.bytes = bytes;
@@ -59,6 +60,7 @@ public final class InstructionDecoder {
          */
         private DecodedInstruction x87(int op) throws DecodeException {
             int modrm = next();
+            x87Opcode = ((op & 7) << 8) | modrm;
             int reg = (modrm >> 3) & 7;
             InstructionKind kind;
             if ((modrm >> 6) != 3) {
@@ -159,7 +161,7 @@ public final class InstructionDecoder {
         }
 
         private DecodedInstruction plain(InstructionKind kind) {
-            return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, -1, -1, null);
+            return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, -1, -1, null, x87Opcode);
         }
 
         private DecodedInstruction withModrm(InstructionKind kind, int modrm) throws DecodeException {
@@ -168,10 +170,10 @@ public final class InstructionDecoder {
             int rm = modrm & 7;
             if (mod == 3) {
                 int rmReg = rm | ((rex & 1) << 3);
-                return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, reg, rmReg, null);
+                return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, reg, rmReg, null, x87Opcode);
             }
             MemoryOperand m = addressSize() == 16 ? memory16(mod, rm) : memory32or64(mod, rm);
-            return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, reg, -1, m);
+            return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, reg, -1, m, x87Opcode);
         }
 
         /** SDM vol. 2, table 2-1: 16-bit ModRM addressing. */

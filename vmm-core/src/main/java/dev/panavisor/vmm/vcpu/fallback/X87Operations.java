@@ -61,9 +61,13 @@ final class X87Operations implements Executor {
         }
         s.write(image);
         // The last-instruction pointers an x87 exception handler reads (SDM vol. 1, 8.1.8): FIP
-        // and, for a memory operand, FDP, as the 64-bit offsets of KVM's image. FOP is left alone.
+        // and, for a memory operand, FDP, as the 64-bit offsets of KVM's image.
         image.set(U64_LE, X87Control.FIP, cpu.rip());
         if (insn.hasMemoryOperand()) image.set(U64_LE, X87Control.FDP, linear);
+        // FOP outside the fopcode compatibility sub-mode (vol. 1, 8.1.9.1): defined only after an
+        // instruction that leaves an unmasked exception pending, so only then written (this host's
+        // x87 too stores FOP 0 after exception-free FNINIT; FLDZ; FLD m64, X87EnvironmentTest).
+        if ((s.fsw & ~s.fcw & 0x3F) != 0) image.set(U16_LE, X87Control.FOP, (short) insn.x87Opcode());
         image.set(U64_LE, X87Control.XSTATE_BV, image.get(U64_LE, X87Control.XSTATE_BV) | 1L);
         cpu.xsaveImageChanged();
     }

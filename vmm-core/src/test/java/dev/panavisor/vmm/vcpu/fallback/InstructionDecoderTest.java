@@ -57,6 +57,14 @@ class InstructionDecoderTest {
 
     /** Every x87 form the fallback carries out, by its encoding (SDM vol. 2, appendix A.4, tables ). */
     @Test
+    void x87OpcodeIsTheEscapesLowBitsAndTheModrmWithoutPrefixes_sdmVol1_8_1_9() throws Exception {
+        assertEquals(0x6F9, decode(64, 0xDE, 0xF9).x87Opcode());                 // fdivp
+        assertEquals(0x546, decode(64, 0x66, 0x41, 0xDD, 0x46, 0x08).x87Opcode()); // fld qword [r14+8]
+        assertEquals(0x0C1, decode(32, 0xD8, 0xC1).x87Opcode());                 // fadd st(0), st(1)
+        assertEquals(0, decode(64, 0xF3, 0x0F, 0xB8, 0xC1).x87Opcode(), "not an x87 instruction");
+    }
+
+    @Test
     void x87OpcodeMapDecodesEveryCarriedOutForm() throws Exception {
         String[] memory = {
                 "D8 FADD32 FMUL32 FCOM32 FCOMP32 FSUB32 FSUBR32 FDIV32 FDIVR32",

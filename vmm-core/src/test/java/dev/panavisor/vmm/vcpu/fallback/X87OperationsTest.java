@@ -502,6 +502,21 @@ class X87OperationsTest {
     }
 
     @Test
+    void fopTakesTheOpcodeOfAnInstructionThatLeavesAnUnmaskedExceptionPending_sdmVol1_8_1_9() throws Exception {
+        FakeCpu cpu = stack(7.0, 0.0);
+        run(cpu, 0xDE, 0xF9);                                   // fdivp, ZE masked: FOP stays as FNINIT left it
+        assertEquals(0, cpu.image.get(GuestMemory.U16_LE, X87Control.FOP));
+        FakeCpu z = stack(7.0, 0.0);
+        fcw(z, 0x037B);                                         // ZM clear
+        run(z, 0xDE, 0xF9);                                     // 7 / 0: FOP = (DE & 7) << 8 | F9
+        assertEquals(0x6F9, z.image.get(GuestMemory.U16_LE, X87Control.FOP));
+        FakeCpu m = stack(1, 2, 3, 4, 5, 6, 7, 8);
+        fcw(m, 0x037E);                                         // IM clear
+        run(m, 0x66, 0xDD, 0x46, 0x08);                         // fld qword [rsi+8] on a full stack, 66h prefix: not part of FOP
+        assertEquals(0x546, m.image.get(GuestMemory.U16_LE, X87Control.FOP), "the ModRM byte, mod and r/m included");
+    }
+
+    @Test
     void fbstpRoundsByRcAndFbldLoadsPackedBcd_sdmVol2FbldFbstp() throws Exception {
         FakeCpu cpu = stack(-1234.5);
         run(cpu, 0xDF, 0x36);                                   // fbstp [rsi]: -1234 (nearest even)
