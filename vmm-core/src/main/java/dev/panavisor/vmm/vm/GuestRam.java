@@ -52,12 +52,6 @@ public final class GuestRam implements AutoCloseable {
         return new GuestRam(null, layout, MemoryBacking.ANONYMOUS);
     }
 
-    /** As {@link #registerIn}, for the VM that takes this memory over; returns this. */
-    GuestRam registeredIn(VmFd vm) {
-        registerIn(vm);
-        return this;
-    }
-
     private GuestRegion anonymousRegion(Layout l) {
         Mapping m = Mapping.anonymous(l.size());
         mappings.add(m);
@@ -79,8 +73,9 @@ public final class GuestRam implements AutoCloseable {
     }
 
     /**
-     * Registers every region again, in the same slots, in another KVM VM: the one that replaces
-     * the VM this memory was made for (a rebuilt launch context). The host mappings are shared,
+     * Registers every region, in the same slots, in a KVM VM: the first one for
+     * {@link #unregistered} memory, or the one that replaces the VM this memory was made for (a
+     * rebuilt launch context). The host mappings are shared,
      * never copied, so the guest's RAM survives the swap byte for byte. guest_memfd memory is
      * bound to the VM that created it and cannot move.
      */

@@ -89,7 +89,10 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         GuestRam[] made = new GuestRam[1];
         try {
             this.context = KvmContext.create(kvm, vmType, beforeVcpus,
-                    fd -> made[0] = b.premapped != null ? b.premapped.registeredIn(fd) : new GuestRam(fd, b.layout, b.backing),
+                    fd -> {
+                        if (b.premapped != null) b.premapped.registerIn(fd);
+                        made[0] = b.premapped != null ? b.premapped : new GuestRam(fd, b.layout, b.backing);
+                    },
                     vcpuCount, pio, mmio, this, v -> fallbackFor(v, made[0]));
         } catch (RuntimeException e) {
             GuestRam owned = made[0] != null ? made[0] : b.premapped;
