@@ -1,5 +1,6 @@
 package dev.panavisor.kvm;
 
+import dev.panavisor.kvm.sys.kvm_debug_exit_arch;
 import dev.panavisor.kvm.sys.kvm_run;
 
 import java.lang.foreign.MemorySegment;
@@ -116,6 +117,31 @@ public final class KvmRun {
     public long hardwareExitReason() { return run.get(JAVA_LONG, HW_EXIT_REASON); }
     public int exceptionVector() { return run.get(JAVA_INT, EX_EXCEPTION); }
     public int exceptionErrorCode() { return run.get(JAVA_INT, EX_ERROR_CODE); }
+
+    // KVM_EXIT_X86_WRMSR / KVM_EXIT_X86_RDMSR (offsets in a holder: few VMs ever see these exits)
+    public int msrIndex() { return run.get(JAVA_INT, MsrExit.INDEX); }
+    public long msrData() { return run.get(JAVA_LONG, MsrExit.DATA); }
+    /** Completes the exit: 0 carried out, 1 makes KVM inject #GP. */
+    public void setMsrError(int error) { run.set(JAVA_BYTE, MsrExit.ERROR, (byte) error); }
+
+    // KVM_EXIT_DEBUG
+    public long debugPc() { return run.get(JAVA_LONG, DebugExit.PC); }
+    public long debugDr6() { return run.get(JAVA_LONG, DebugExit.DR6); }
+    public int debugException() { return run.get(JAVA_INT, DebugExit.EXCEPTION); }
+
+    private static final class MsrExit {
+        static final long BASE = kvm_run.msr$offset();
+        static final long ERROR = BASE + kvm_run.msr.error$offset();
+        static final long INDEX = BASE + kvm_run.msr.index$offset();
+        static final long DATA = BASE + kvm_run.msr.data$offset();
+    }
+
+    private static final class DebugExit {
+        static final long ARCH = kvm_run.debug$offset() + kvm_run.debug.arch$offset();
+        static final long EXCEPTION = ARCH + kvm_debug_exit_arch.exception$offset();
+        static final long PC = ARCH + kvm_debug_exit_arch.pc$offset();
+        static final long DR6 = ARCH + kvm_debug_exit_arch.dr6$offset();
+    }
 
     public static String exitName(int reason) {
         return switch (reason) {

@@ -69,6 +69,11 @@ public final class VcpuFd extends OwnedFd implements IoctlTarget {
     public void getMpState(MemorySegment s) { ioctlOrThrow(KvmUapi.KVM_GET_MP_STATE(), s, "KVM_GET_MP_STATE"); }
 
     /** KVM_SET_MSRS; returns how many of the entries KVM accepted (it stops at the first it refuses). */
+    /** KVM_SET_GUEST_DEBUG from a kvm_guest_debug: the VMM's own breakpoints and single-stepping. */
+    public void setGuestDebug(MemorySegment kvmGuestDebug) { ioctlOrThrow(KvmUapi.KVM_SET_GUEST_DEBUG(), kvmGuestDebug, "KVM_SET_GUEST_DEBUG"); }
+    public void getDebugRegs(MemorySegment kvmDebugregs) { ioctlOrThrow(KvmUapi.KVM_GET_DEBUGREGS(), kvmDebugregs, "KVM_GET_DEBUGREGS"); }
+    public void setDebugRegs(MemorySegment kvmDebugregs) { ioctlOrThrow(KvmUapi.KVM_SET_DEBUGREGS(), kvmDebugregs, "KVM_SET_DEBUGREGS"); }
+
     public int setMsrs(MemorySegment kvmMsrs) { return ioctlOrThrow(KvmUapi.KVM_SET_MSRS(), kvmMsrs, "KVM_SET_MSRS"); }
     public int getMsrs(MemorySegment kvmMsrs) { return ioctlOrThrow(KvmUapi.KVM_GET_MSRS(), kvmMsrs, "KVM_GET_MSRS"); }
 

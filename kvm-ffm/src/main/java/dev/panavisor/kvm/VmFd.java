@@ -1,6 +1,7 @@
 package dev.panavisor.kvm;
 
 import dev.panavisor.kvm.sys.KvmUapi;
+import dev.panavisor.kvm.sys.kvm_enable_cap;
 import dev.panavisor.kvm.sys.kvm_irq_level;
 import dev.panavisor.kvm.sys.kvm_irqfd;
 import dev.panavisor.kvm.sys.kvm_pit_config;
@@ -124,6 +125,21 @@ public final class VmFd extends OwnedFd implements IoctlTarget {
             irqfd.close();
             throw e;
         }
+    }
+
+    /** KVM_ENABLE_CAP on the VM with one argument; returns 0 or {@code -errno}. */
+    public int enableCap(int capability, long arg0) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment c = kvm_enable_cap.allocate(a);
+            kvm_enable_cap.cap(c, capability);
+            kvm_enable_cap.args(c, 0, arg0);
+            return ioctl(KvmUapi.KVM_ENABLE_CAP(), c);
+        }
+    }
+
+    /** KVM_X86_SET_MSR_FILTER from a kvm_msr_filter: which guest MSR accesses KVM refuses (or, with user-space MSR exits, hands to the VMM). */
+    public void setMsrFilter(MemorySegment kvmMsrFilter) {
+        Posix.ioctl(fd, KvmUapi.KVM_X86_SET_MSR_FILTER(), kvmMsrFilter, "KVM_X86_SET_MSR_FILTER");
     }
 
     public VcpuFd createVcpu(int id) {
