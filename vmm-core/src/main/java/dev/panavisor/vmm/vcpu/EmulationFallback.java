@@ -3,8 +3,10 @@ package dev.panavisor.vmm.vcpu;
 import dev.panavisor.kvm.VcpuFd;
 
 /**
- * A chance to carry out an instruction KVM's emulator gave up on
- * (KVM_EXIT_INTERNAL_ERROR / EMULATION with instruction bytes). Called on the vCPU's thread.
+ * What the VMM does about instructions the host's KVM cannot carry out
+ * (KVM_EXIT_INTERNAL_ERROR / EMULATION with instruction bytes) or carries out wrongly (the
+ * exits a repair asks for: filtered MSR writes, its own debug breakpoints). Called on the
+ * vCPU's thread.
  */
 @FunctionalInterface
 public interface EmulationFallback {
@@ -13,6 +15,15 @@ public interface EmulationFallback {
 
     /** Why the last {@link #tryEmulate} returned false (instruction and reason), for the stop report; may be null. */
     default String lastRefusal() { return null; }
+
+    /**
+     * KVM_EXIT_X86_WRMSR for an MSR write the VM filtered: true when it was carried out, false
+     * to have KVM raise #GP in the guest (what an MSR nobody handles does on hardware).
+     */
+    default boolean msrWrite(VcpuFd vcpu, int index, long value) { return false; }
+
+    /** KVM_EXIT_DEBUG: true when it was handled and the vCPU may resume; false stops the VM with a report. */
+    default boolean debugExit(VcpuFd vcpu, long pc, long dr6) { return false; }
 
     EmulationFallback NONE = (vcpu, insn) -> false;
 }

@@ -70,6 +70,8 @@ public final class Vcpu implements Runnable {
 
     public void setEmulationFallback(EmulationFallback f) { this.fallback = f; }
 
+    public EmulationFallback emulationFallback() { return fallback; }
+
     /** Starts the vCPU's platform thread; it enters the guest at once. */
     public Thread start(String name) {
         Thread t = Thread.ofPlatform().name(name).daemon(true).unstarted(this);
@@ -163,6 +165,16 @@ public final class Vcpu implements Runnable {
             case KvmRun.EXIT_SHUTDOWN -> { supervisor.shutdown(this, VcpuState.dump(fd)); return false; }
             case KvmRun.EXIT_SYSTEM_EVENT -> { supervisor.systemEvent(this, run.systemEventType()); return false; }
             case KvmRun.EXIT_INTERNAL_ERROR -> { return internalError(); }
+            case KvmRun.EXIT_X86_WRMSR -> {
+                run.setMsrError(fallback.msrWrite(fd, run.msrIndex(), run.msrData()) ? 0 : 1);
+                return true;
+            }
+            case KvmRun.EXIT_DEBUG -> {
+                if (fallback.debugExit(fd, run.debugPc(), run.debugDr6())) return true;
+                supervisor.failed(this, String.format("KVM_EXIT_DEBUG nobody asked for: pc 0x%x, DR6 0x%x, exception %d%n%s",
+                        run.debugPc(), run.debugDr6(), run.debugException(), VcpuState.dump(fd)));
+                return false;
+            }
             case KvmRun.EXIT_FAIL_ENTRY -> {
                 supervisor.failed(this, String.format("KVM_EXIT_FAIL_ENTRY: hardware entry failure reason 0x%x%n%s",
                         run.failEntryReason(), VcpuState.dump(fd)));

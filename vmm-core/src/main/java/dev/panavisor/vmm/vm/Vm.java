@@ -4,6 +4,7 @@ import dev.panavisor.kvm.Kvm;
 import dev.panavisor.kvm.KvmRun;
 import dev.panavisor.kvm.VcpuFd;
 import dev.panavisor.kvm.VmFd;
+import dev.panavisor.kvm.sys.KvmUapi;
 import dev.panavisor.vmm.bus.IoBus;
 import dev.panavisor.vmm.memory.GuestMemory;
 import dev.panavisor.vmm.memory.MemoryBacking;
@@ -70,6 +71,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private final ResetHandler resetHandler;
     private final boolean tripleFaultResets;
     private final InstructionEmulator emulator;
+    private final boolean syscallRepair;
     private volatile Thread controller;
     private boolean[] halted;
     /** Completed resets, written by the controller only after the replaced KVM context is closed. */
@@ -80,6 +82,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         this.kvm = b.kvm;
         this.vmType = b.vmType;
         this.emulator = b.instructionFallback ? new InstructionEmulator() : null;
+        this.syscallRepair = emulator != null && b.syscallRepair && b.vmType == 0;
         // The fallback wants instruction bytes in emulation-failure exits, on every KVM VM this Vm makes.
         this.beforeVcpus = emulator == null ? b.beforeVcpus : b.beforeVcpus.andThen(EmulationFailureExits::enable);
         this.vcpuCount = b.vcpus;
@@ -245,7 +248,49 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     /** Starts every vCPU thread. */
     public void start() {
         transition(VmState.RUNNING);
+        repairSyscallsIfNeeded(context);
         for (Vcpu v : vcpus()) v.start("vcpu" + v.id());
+    }
+
+    /**
+     * On a host whose emulator leaves SYSCALL at CPL 3 ({@link SyscallDefectProbe}), has the
+     * guest's LSTAR writes exit to the VMM and starts each vCPU's repair
+     * ({@link dev.panavisor.vmm.vcpu.fallback.SyscallEntryRepair}). The probe runs on a helper
+     * thread while the guest boots: a kernel writes LSTAR long after its first instruction, and a
+     * repair started later still finds the value written.
+     */
+    private void repairSyscallsIfNeeded(KvmContext ctx) {
+        if (!syscallRepair) return;
+        SyscallDefectProbe.Result known = SyscallDefectProbe.cached();
+        if (known != null) {
+            // Probed before in this process: set up before the vCPUs first enter the guest.
+            if (known == SyscallDefectProbe.Result.DEFECTIVE) installSyscallRepair(ctx);
+            return;
+        }
+        Thread.ofPlatform().daemon().name("syscall-probe").start(() -> {
+            if (SyscallDefectProbe.result(kvm) == SyscallDefectProbe.Result.DEFECTIVE) installSyscallRepair(ctx);
+        });
+    }
+
+    private void installSyscallRepair(KvmContext ctx) {
+        if (!ctx.enter()) return;
+        try {
+            int r = ctx.fd().enableCap(KvmUapi.KVM_CAP_X86_USER_SPACE_MSR(), KvmUapi.KVM_MSR_EXIT_REASON_FILTER());
+            if (r < 0) {
+                LOG.warn("this host's KVM executes SYSCALL without entering CPL 0, and cannot hand LSTAR writes to the VMM"
+                        + " (KVM_CAP_X86_USER_SPACE_MSR: errno {}): a guest's system calls will fault", -r);
+                return;
+            }
+            LstarWriteFilter.install(ctx.fd());
+            for (Vcpu v : ctx.vcpus()) {
+                if (v.emulationFallback() instanceof KvmInstructionFallback f) v.runOnThread(f::activateSyscallRepair);
+            }
+            LOG.info("this host's KVM executes SYSCALL without entering CPL 0; the VMM completes system calls");
+        } catch (RuntimeException e) {
+            LOG.warn("could not set up the SYSCALL repair ({}): a guest's system calls will fault", e.getMessage());
+        } finally {
+            ctx.exit();
+        }
     }
 
     /**
@@ -295,11 +340,13 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         java.util.Arrays.fill(halted, false);
         resetHandler.reset(this);
         transition(VmState.RUNNING);
+        boolean rebuilt = false;
         for (Vcpu v : vcpus()) {
             // A rebuilt context brings vCPUs whose threads have not started yet.
-            if (v.state() == Vcpu.State.NEW) v.start("vcpu" + v.id());
+            if (v.state() == Vcpu.State.NEW) { v.start("vcpu" + v.id()); rebuilt = true; }
             else v.post(VcpuCommand.RESUME);
         }
+        if (rebuilt) repairSyscallsIfNeeded(context);
         // The next KVM VM is made while the replaced one is destroyed (both take milliseconds in
         // the kernel); the reset counts as done once both are.
         Thread maker = keepSpare ? Thread.ofPlatform().daemon().name("kvm-spare-vm").start(this::prepareSpare) : null;
@@ -466,6 +513,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         private ResetHandler resetHandler;
         private boolean tripleFaultResets;
         private boolean instructionFallback = true;
+        private boolean syscallRepair = true;
         private boolean spareKvmContext;
 
         private Builder(Kvm kvm) { this.kvm = Objects.requireNonNull(kvm); }
@@ -489,6 +537,12 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
          * docs/instruction-fallback.md). Off, such an instruction stops the VM with a report.
          */
         public Builder instructionFallback(boolean on) { this.instructionFallback = on; return this; }
+        /**
+         * Whether, with the instruction fallback, the VMM completes SYSCALLs a host's emulator leaves
+         * at CPL 3 (on by default; only where the probe finds that defect, and only for the default
+         * VM type; see docs/instruction-fallback.md).
+         */
+        public Builder syscallRepair(boolean on) { this.syscallRepair = on; return this; }
         /**
          * For machines that {@linkplain Vm#rebuildKvmContext() rebuild} the KVM VM at every reset (a
          * confidential launch is never reset in place): keep the next KVM VM made ahead of time, so a

@@ -139,7 +139,9 @@ public enum InstructionKind {
     XRSTOR("XRSTOR"),
     XRSTORS("XRSTORS"),
     CMPXCHG8B("CMPXCHG8B"),
-    CMPXCHG16B("CMPXCHG16B");
+    CMPXCHG16B("CMPXCHG16B"),
+    /** Not decoded: a SYSCALL the host's emulator left at CPL 3, finished by {@link SyscallEntryRepair}. */
+    SYSCALL("SYSCALL");
 
     private final String mnemonic;
 

@@ -13,6 +13,10 @@ public final class KvmInstructionFallback implements EmulationFallback {
     private final InstructionEmulator emulator;
     private final KvmCpuState state;
     private final LinearMemory memory;
+    private final VcpuFd vcpu;
+    private final GuestMemory guestMemory;
+    /** Made on first use: only a VM on a host with the SYSCALL defect ever needs it. */
+    private SyscallEntryRepair syscallRepair;
     private String lastRefusal;
 
     public KvmInstructionFallback(InstructionEmulator emulator, VcpuFd vcpu, GuestMemory guestMemory) {
@@ -24,6 +28,8 @@ public final class KvmInstructionFallback implements EmulationFallback {
         this.emulator = emulator;
         this.state = new KvmCpuState(vcpu);
         this.memory = new LinearMemory(guestMemory, mmio, state);
+        this.vcpu = vcpu;
+        this.guestMemory = guestMemory;
     }
 
     @Override
@@ -46,6 +52,23 @@ public final class KvmInstructionFallback implements EmulationFallback {
 
     @Override
     public String lastRefusal() { return lastRefusal; }
+
+    @Override
+    public boolean msrWrite(VcpuFd vcpu, int index, long value) { return syscallRepair().msrWrite(index, value); }
+
+    @Override
+    public boolean debugExit(VcpuFd vcpu, long pc, long dr6) { return syscallRepair().debugExit(pc, dr6); }
+
+    /**
+     * Starts completing half-done SYSCALLs on this vCPU (its thread only): for a VM on a host
+     * whose emulator has that defect, once the VM filters the guest's LSTAR writes.
+     */
+    public void activateSyscallRepair() { syscallRepair().activate(); }
+
+    private SyscallEntryRepair syscallRepair() {
+        if (syscallRepair == null) syscallRepair = new SyscallEntryRepair(vcpu, guestMemory, emulator.stats());
+        return syscallRepair;
+    }
 
     /** Forgets the cached CPUID (call after setting new CPUID on this vCPU). */
     public void invalidateCpuid() { state.invalidateCpuid(); }

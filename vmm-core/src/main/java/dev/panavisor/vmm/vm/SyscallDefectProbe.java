@@ -1,0 +1,157 @@
+package dev.panavisor.vmm.vm;
+
+import dev.panavisor.kvm.Kvm;
+import dev.panavisor.kvm.KvmRun;
+import dev.panavisor.kvm.Mapping;
+import dev.panavisor.kvm.VcpuFd;
+import dev.panavisor.kvm.VmFd;
+import dev.panavisor.kvm.sys.kvm_dtable;
+import dev.panavisor.kvm.sys.kvm_msr_entry;
+import dev.panavisor.kvm.sys.kvm_msrs;
+import dev.panavisor.kvm.sys.kvm_regs;
+import dev.panavisor.kvm.sys.kvm_segment;
+import dev.panavisor.kvm.sys.kvm_sregs;
+import dev.panavisor.vmm.boot.CpuidTable;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.panavisor.vmm.memory.GuestMemory.U64_LE;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * Asks this host's KVM, once per process, whether it carries SYSCALL out correctly: a
+ * throwaway VM with one vCPU starts at CPL 3 on a SYSCALL whose LSTAR points into a
+ * supervisor page. A correct CPU (or emulator) runs the entry at CPL 0; the defect
+ * {@link dev.panavisor.vmm.vcpu.fallback.SyscallEntryRepair} repairs shows as a #PF on that
+ * fetch. A few emulated instructions and one small VM: milliseconds, off the start-up path.
+ */
+public final class SyscallDefectProbe {
+    public enum Result { CORRECT, DEFECTIVE, UNKNOWN }
+
+    private static final AtomicReference<Result> CACHED = new AtomicReference<>();
+
+    private static final long PML4 = 0x1000, PDPT = 0x2000, PD = 0x3000, GDT = 0x4000, IDT = 0x5000,
+            PF_HANDLER = 0x6000, TSS = 0x7000, KERNEL_STACK = 0x9000, ENTRY = 0x8000, USER_CODE = 0x20_0000,
+            USER_STACK = 0x30_0000, SIZE = 0x40_0000;
+    private static final int PORT_ENTRY = 0x80, PORT_FAULT = 0x81;
+    private static final int KERNEL_CS = 0x10, KERNEL_SS = 0x18, USER_SS = 0x2B, USER_CS = 0x33, TSS_SELECTOR = 0x40;
+
+    private SyscallDefectProbe() {}
+
+    /** The probe's answer for this host; the first call runs it, later ones return the same. */
+    public static Result result(Kvm kvm) {
+        Result r = CACHED.get();
+        if (r != null) return r;
+        r = run(kvm);
+        return CACHED.compareAndExchange(null, r) == null ? r : CACHED.get();
+    }
+
+    /** The answer if this process probed already, else null. */
+    public static Result cached() { return CACHED.get(); }
+
+    /** Runs the probe VM (no caching). UNKNOWN when the VM could not be made or ended any other way. */
+    static Result run(Kvm kvm) {
+        try (Arena arena = Arena.ofConfined();
+             Mapping ram = Mapping.anonymous(SIZE);
+             VmFd vm = kvm.createVm()) {
+            vm.setUserMemoryRegion(0, 0, 0, SIZE, ram.address());
+            MemorySegment m = ram.segment();
+            writeTables(m);
+            try (VcpuFd vcpu = vm.createVcpu(0)) {
+                new CpuidTable(kvm, arena).applyTo(vcpu, 0);
+                enterUserMode(vcpu, arena);
+                for (int exits = 0; exits < 16; exits++) {
+                    int r = vcpu.run();
+                    if (r < 0) continue;   // EINTR: a signal meant for this thread; enter again
+                    KvmRun run = vcpu.runPage();
+                    if (run.exitReason() != KvmRun.EXIT_IO) return Result.UNKNOWN;
+                    if (run.ioPort() == PORT_ENTRY) return Result.CORRECT;
+                    if (run.ioPort() == PORT_FAULT) return Result.DEFECTIVE;
+                }
+                return Result.UNKNOWN;
+            }
+        } catch (RuntimeException e) {
+            return Result.UNKNOWN;
+        }
+    }
+
+    private static void writeTables(MemorySegment m) {
+        long tableFlags = 0x7, bigPage = 0x80 | 0x60 | 0x3;   // P, W, U / PS, A, D, P, W
+        m.set(U64_LE, PML4, PDPT | tableFlags);
+        m.set(U64_LE, PDPT, PD | tableFlags);
+        m.set(U64_LE, PD, bigPage);                          // 0-2 MiB: supervisor only
+        m.set(U64_LE, PD + 8, USER_CODE | bigPage | 0x4);    // 2-4 MiB: user
+        m.set(U64_LE, GDT + KERNEL_CS, 0x00AF9B000000FFFFL);
+        m.set(U64_LE, GDT + KERNEL_SS, 0x00CF93000000FFFFL);
+        m.set(U64_LE, GDT + 0x20, 0x00CFFB000000FFFFL);     // 32-bit user code (STAR's SYSRET base)
+        m.set(U64_LE, GDT + USER_SS - 3, 0x00CFF3000000FFFFL);
+        m.set(U64_LE, GDT + USER_CS - 3, 0x00AFFB000000FFFFL);
+        m.set(U64_LE, GDT + TSS_SELECTOR, 0x0000_8900_0000_0067L | (TSS & 0xFF_FFFFL) << 16 | (TSS >>> 24) << 56);
+        m.set(U64_LE, TSS + 4, KERNEL_STACK);               // RSP0: where the #PF from CPL 3 is delivered
+        m.set(U64_LE, IDT + 14 * 16, (PF_HANDLER & 0xFFFF) | (long) KERNEL_CS << 16 | 0x8EL << 40 | (PF_HANDLER >>> 16 & 0xFFFF) << 48);
+        code(m, PF_HANDLER, 0xB0, 14, 0xE6, PORT_FAULT, 0xF4);   // mov al, 14; out 0x81, al; hlt
+        code(m, ENTRY, 0xB0, 0xAA, 0xE6, PORT_ENTRY, 0xF4);      // mov al, 0xaa; out 0x80, al; hlt
+        code(m, USER_CODE, 0x0F, 0x05, 0xEB, 0xFE);              // syscall; jmp $
+    }
+
+    private static void code(MemorySegment m, long at, int... bytes) {
+        for (int i = 0; i < bytes.length; i++) m.set(JAVA_BYTE, at + i, (byte) bytes[i]);
+    }
+
+    private static void enterUserMode(VcpuFd vcpu, Arena arena) {
+        MemorySegment s = kvm_sregs.allocate(arena);
+        vcpu.getSregs(s);
+        kvm_sregs.cr0(s, 0x8005_0033L);     // PE MP ET NE WP AM PG
+        kvm_sregs.cr3(s, PML4);
+        kvm_sregs.cr4(s, 0x20);             // PAE
+        kvm_sregs.efer(s, 0x501);           // SCE LME LMA
+        kvm_dtable.base(kvm_sregs.gdt(s), GDT);
+        kvm_dtable.limit(kvm_sregs.gdt(s), (short) (TSS_SELECTOR + 15));
+        kvm_dtable.base(kvm_sregs.idt(s), IDT);
+        kvm_dtable.limit(kvm_sregs.idt(s), (short) (15 * 16 - 1));
+        segment(kvm_sregs.cs(s), USER_CS, 0xB, 3, true);
+        for (MemorySegment d : new MemorySegment[]{kvm_sregs.ss(s), kvm_sregs.ds(s), kvm_sregs.es(s), kvm_sregs.fs(s), kvm_sregs.gs(s)}) {
+            segment(d, USER_SS, 0x3, 3, false);
+        }
+        MemorySegment tr = kvm_sregs.tr(s);
+        tr.fill((byte) 0);
+        kvm_segment.selector(tr, (short) TSS_SELECTOR);
+        kvm_segment.base(tr, TSS);
+        kvm_segment.limit(tr, 0x67);
+        kvm_segment.type(tr, (byte) 0xB);
+        kvm_segment.present(tr, (byte) 1);
+        vcpu.setSregs(s);
+
+        MemorySegment r = kvm_regs.allocate(arena);
+        r.fill((byte) 0);
+        kvm_regs.rip(r, USER_CODE);
+        kvm_regs.rsp(r, USER_STACK);
+        kvm_regs.rflags(r, 0x2);
+        vcpu.setRegs(r);
+
+        MemorySegment msrs = arena.allocate(kvm_msrs.sizeof() + 3 * kvm_msr_entry.sizeof(), 8);
+        kvm_msrs.nmsrs(msrs, 3);
+        long[][] values = {{0xC000_0081L, 0x23L << 48 | (long) KERNEL_CS << 32}, {0xC000_0082L, ENTRY}, {0xC000_0084L, 0x700}};
+        for (int i = 0; i < 3; i++) {
+            MemorySegment e = msrs.asSlice(kvm_msrs.sizeof() + i * kvm_msr_entry.sizeof(), kvm_msr_entry.sizeof());
+            kvm_msr_entry.index(e, (int) values[i][0]);
+            kvm_msr_entry.data(e, values[i][1]);
+        }
+        if (vcpu.setMsrs(msrs) != 3) throw new IllegalStateException("KVM refused the probe's SYSCALL MSRs");
+    }
+
+    private static void segment(MemorySegment s, int selector, int type, int dpl, boolean code) {
+        s.fill((byte) 0);
+        kvm_segment.selector(s, (short) selector);
+        kvm_segment.limit(s, 0xFFFF_FFFF);
+        kvm_segment.type(s, (byte) type);
+        kvm_segment.present(s, (byte) 1);
+        kvm_segment.dpl(s, (byte) dpl);
+        kvm_segment.s(s, (byte) 1);
+        kvm_segment.l(s, (byte) (code ? 1 : 0));
+        kvm_segment.db(s, (byte) (code ? 0 : 1));
+        kvm_segment.g(s, (byte) 1);
+    }
+}
