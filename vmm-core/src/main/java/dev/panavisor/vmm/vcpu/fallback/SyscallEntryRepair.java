@@ -41,8 +41,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Every other page fault goes on to the guest's handler: the breakpoint is lifted for one
  * single step and then set again (this host does not honour RFLAGS.RF for it), two more exits
- * per fault. With the VMM's breakpoints on, KVM reports the guest's own debug exceptions (its
- * TF single-steps, INT1) to the VMM too; those are injected back with their DR6. The guest
+ * per fault. KVM on VMX or SVM reports the guest's own debug exceptions (its TF single-steps,
+ * INT1) to a VMM with breakpoints set; those are injected back with their DR6 (this host's KVM
+ * delivers them to the guest itself, so that path does not run here). The guest
  * cannot use hardware breakpoints of its own meanwhile: KVM gives DR7 to the VMM.
  */
 public final class SyscallEntryRepair {
