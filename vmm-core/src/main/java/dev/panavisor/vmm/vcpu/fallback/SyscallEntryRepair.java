@@ -69,7 +69,6 @@ public final class SyscallEntryRepair {
     /** The #PF handler the breakpoint is on, or {@link #NONE}. Kernel addresses are negative as longs. */
     private long handler = NONE;
     private boolean stepping;
-    private long completed, passedOn, reinjected;
 
     public SyscallEntryRepair(VcpuFd fd, GuestMemory memory, EmulationStats stats) {
         this.fd = fd;
@@ -84,15 +83,6 @@ public final class SyscallEntryRepair {
         events = kvm_vcpu_events.allocate(arena);
         debugRegs = kvm_debugregs.allocate(arena);
     }
-
-    /** System calls completed at CPL 0 so far. */
-    public long completed() { return completed; }
-
-    /** Page faults that hit the breakpoint and went on to the guest's handler. */
-    public long passedOn() { return passedOn; }
-
-    /** The guest's own debug exceptions given back to it. */
-    public long reinjected() { return reinjected; }
 
     /**
      * Starts repairing on this vCPU (on its thread), for an LSTAR the guest may have written
@@ -124,11 +114,9 @@ public final class SyscallEntryRepair {
         } else if (handler != NONE && pc == handler && (dr6 & DR6_B0) != 0) {
             fd.getSregs(sregs);
             if (kvm_sregs.cr2(sregs) == lstar && completeSyscall()) {
-                completed++;
                 stats.completed(InstructionKind.SYSCALL);
                 return true;
             }
-            passedOn++;
             stepping = true;
             setDebug(KvmUapi.KVM_GUESTDBG_ENABLE() | KvmUapi.KVM_GUESTDBG_SINGLESTEP(), NONE);
             return true;
@@ -227,7 +215,6 @@ public final class SyscallEntryRepair {
         kvm_vcpu_events.exception.error_code(ex, 0);
         kvm_vcpu_events.flags(events, 0);
         fd.setVcpuEvents(events);
-        reinjected++;
     }
 
     private void setDebug(int control, long breakpoint) {
