@@ -72,6 +72,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private final boolean tripleFaultResets;
     private final InstructionEmulator emulator;
     private final boolean syscallRepair;
+    private static final long PROBE_DELAY_MS = 300;
     private volatile Thread controller;
     private boolean[] halted;
     /** Completed resets, written by the controller only after the replaced KVM context is closed. */
@@ -268,6 +269,15 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
             return;
         }
         Thread.ofPlatform().daemon().name("syscall-probe").start(() -> {
+            // Not during the first entry: the probe's KVM_CREATE_VM takes every lock of this
+            // process's address space, which the vCPU's first KVM_RUN faulting in guest memory
+            // then waits for. A kernel on an emulating host writes LSTAR seconds later, and a
+            // repair started after that write still finds it.
+            try {
+                Thread.sleep(PROBE_DELAY_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
             if (SyscallDefectProbe.result(kvm) == SyscallDefectProbe.Result.DEFECTIVE) installSyscallRepair(ctx);
         });
     }
