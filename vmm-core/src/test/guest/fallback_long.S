@@ -11,16 +11,9 @@
  * Ends with cli; hlt.
  */
         .include "boot64.inc"
+        .include "report.inc"
 
-        .set RESULT, 0x610
-        .set VECTOR, 0x611
-        .set RETURN_RIP, 0x612
-        .set ERROR_CODE, 0x613
 
-.macro report reg
-        mov $RESULT, %dx
-        out \reg, %dx
-.endm
 
         .text
         .code64
@@ -228,18 +221,7 @@ setup_idt:
 
         .balign 16
 stubs:
-        .set vector, 0
-        .rept 32
-        .balign 16
-        .if vector == 8 || (vector >= 10 && vector <= 14) || vector == 17
-        push $vector                    /* the CPU pushed an error code */
-        .else
-        push $0                         /* a zero error code keeps the frame uniform */
-        push $vector
-        .endif
-        jmp common_handler
-        .set vector, vector + 1
-        .endr
+        exception_stubs common_handler
 
 common_handler:                         /* stack: vector, error code, RIP, CS, RFLAGS, RSP, SS */
         mov (%rsp), %rax

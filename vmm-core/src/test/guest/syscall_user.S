@@ -18,11 +18,8 @@
  * Any other exception reports vector, RIP and error code, then halts.
  */
         .include "boot64.inc"
+        .include "report.inc"
 
-        .set RESULT, 0x610
-        .set VECTOR, 0x611
-        .set RETURN_RIP, 0x612
-        .set ERROR_CODE, 0x613
 
         .set K_CS, 0x10                 /* Linux's layout: STAR[47:32] = kernel CS, SS = CS + 8 */
         .set K_SS, 0x18
@@ -36,10 +33,6 @@
         .set BIG_PAGE, 0xE3             /* P W A D PS */
         .set USER, 0x4
 
-.macro report reg
-        mov $RESULT, %dx
-        out \reg, %dx
-.endm
 
         .text
         .code64
@@ -185,18 +178,7 @@ db_handler:                             /* a trap: stack RIP, CS, RFLAGS, RSP, S
 
         .balign 16
 stubs:
-        .set vector, 0
-        .rept 32
-        .balign 16
-        .if vector == 8 || (vector >= 10 && vector <= 14) || vector == 17
-        push $vector
-        .else
-        push $0
-        push $vector
-        .endif
-        jmp fatal
-        .set vector, vector + 1
-        .endr
+        exception_stubs fatal
 
 fatal:                                  /* stack: vector, error code, RIP, ... */
         mov (%rsp), %rax
