@@ -25,5 +25,12 @@ public interface EmulationFallback {
     /** KVM_EXIT_DEBUG: true when it was handled and the vCPU may resume; false stops the VM with a report. */
     default boolean debugExit(VcpuFd vcpu, long pc, long dr6) { return false; }
 
+    /**
+     * The VM found that this host's emulator runs SYSCALL without entering CPL 0 and now hands
+     * the guest's IA32_LSTAR writes to {@link #msrWrite}: start completing system calls. Called
+     * on the vCPU's thread; a fallback that cannot repair them ignores it.
+     */
+    default void activateSyscallRepair() {}
+
     EmulationFallback NONE = (vcpu, insn) -> false;
 }

@@ -12,6 +12,7 @@ import dev.panavisor.kvm.sys.kvm_regs;
 import dev.panavisor.kvm.sys.kvm_segment;
 import dev.panavisor.kvm.sys.kvm_sregs;
 import dev.panavisor.vmm.boot.CpuidTable;
+import dev.panavisor.vmm.vcpu.FlatSegment;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -111,9 +112,9 @@ public final class SyscallDefectProbe {
         kvm_dtable.limit(kvm_sregs.gdt(s), (short) (TSS_SELECTOR + 15));
         kvm_dtable.base(kvm_sregs.idt(s), IDT);
         kvm_dtable.limit(kvm_sregs.idt(s), (short) (15 * 16 - 1));
-        segment(kvm_sregs.cs(s), USER_CS, 0xB, 3, true);
+        FlatSegment.load(kvm_sregs.cs(s), USER_CS, FlatSegment.CODE, 3);
         for (MemorySegment d : new MemorySegment[]{kvm_sregs.ss(s), kvm_sregs.ds(s), kvm_sregs.es(s), kvm_sregs.fs(s), kvm_sregs.gs(s)}) {
-            segment(d, USER_SS, 0x3, 3, false);
+            FlatSegment.load(d, USER_SS, FlatSegment.DATA, 3);
         }
         MemorySegment tr = kvm_sregs.tr(s);
         tr.fill((byte) 0);
@@ -140,18 +141,5 @@ public final class SyscallDefectProbe {
             kvm_msr_entry.data(e, values[i][1]);
         }
         if (vcpu.setMsrs(msrs) != 3) throw new IllegalStateException("KVM refused the probe's SYSCALL MSRs");
-    }
-
-    private static void segment(MemorySegment s, int selector, int type, int dpl, boolean code) {
-        s.fill((byte) 0);
-        kvm_segment.selector(s, (short) selector);
-        kvm_segment.limit(s, 0xFFFF_FFFF);
-        kvm_segment.type(s, (byte) type);
-        kvm_segment.present(s, (byte) 1);
-        kvm_segment.dpl(s, (byte) dpl);
-        kvm_segment.s(s, (byte) 1);
-        kvm_segment.l(s, (byte) (code ? 1 : 0));
-        kvm_segment.db(s, (byte) (code ? 0 : 1));
-        kvm_segment.g(s, (byte) 1);
     }
 }

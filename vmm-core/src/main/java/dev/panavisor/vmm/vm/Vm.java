@@ -293,7 +293,8 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
             }
             LstarWriteFilter.install(ctx.fd());
             for (Vcpu v : ctx.vcpus()) {
-                if (v.emulationFallback() instanceof KvmInstructionFallback f) v.runOnThread(f::activateSyscallRepair);
+                EmulationFallback f = v.emulationFallback();
+                v.runOnThread(f::activateSyscallRepair);
             }
             LOG.info("this host's KVM executes SYSCALL without entering CPL 0; the VMM completes system calls");
         } catch (RuntimeException e) {

@@ -201,14 +201,7 @@ public final class KvmCpuState implements CpuState {
     @Override
     public void raiseException(int vector, int errorCode) {
         fd.getVcpuEvents(events);
-        MemorySegment ex = kvm_vcpu_events.exception(events);
-        kvm_vcpu_events.exception.injected(ex, (byte) 1);
-        kvm_vcpu_events.exception.pending(ex, (byte) 0);
-        kvm_vcpu_events.exception.nr(ex, (byte) vector);
-        kvm_vcpu_events.exception.has_error_code(ex, (byte) (errorCode >= 0 ? 1 : 0));
-        kvm_vcpu_events.exception.error_code(ex, Math.max(errorCode, 0));
-        // Only the exception changes; flags 0 leaves NMI-pending, SIPI, SMM and shadow state alone.
-        kvm_vcpu_events.flags(events, 0);
+        ExceptionInjection.fill(events, vector, errorCode);
         eventPending = true;
     }
 

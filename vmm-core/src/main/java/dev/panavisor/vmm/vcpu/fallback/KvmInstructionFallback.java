@@ -59,10 +59,7 @@ public final class KvmInstructionFallback implements EmulationFallback {
     @Override
     public boolean debugExit(VcpuFd vcpu, long pc, long dr6) { return syscallRepair().debugExit(pc, dr6); }
 
-    /**
-     * Starts completing half-done SYSCALLs on this vCPU (its thread only): for a VM on a host
-     * whose emulator has that defect, once the VM filters the guest's LSTAR writes.
-     */
+    @Override
     public void activateSyscallRepair() { syscallRepair().activate(); }
 
     private SyscallEntryRepair syscallRepair() {

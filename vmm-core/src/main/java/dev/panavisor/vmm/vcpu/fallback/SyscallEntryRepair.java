@@ -9,11 +9,11 @@ import dev.panavisor.kvm.sys.kvm_guest_debug_arch;
 import dev.panavisor.kvm.sys.kvm_msr_entry;
 import dev.panavisor.kvm.sys.kvm_msrs;
 import dev.panavisor.kvm.sys.kvm_regs;
-import dev.panavisor.kvm.sys.kvm_segment;
 import dev.panavisor.kvm.sys.kvm_sregs;
 import dev.panavisor.kvm.sys.kvm_translation;
 import dev.panavisor.kvm.sys.kvm_vcpu_events;
 import dev.panavisor.vmm.memory.GuestMemory;
+import dev.panavisor.vmm.vcpu.FlatSegment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,8 +175,8 @@ public final class SyscallEntryRepair {
         kvm_msr_entry.index(fmask, MSR_FMASK);
         if (fd.getMsrs(msrs) != 2) return false;
         int kernelCs = (int) (kvm_msr_entry.data(star) >>> 32) & 0xFFFC;
-        flat(kvm_sregs.cs(sregs), kernelCs, 0xB, true);
-        flat(kvm_sregs.ss(sregs), kernelCs + 8, 0x3, false);
+        FlatSegment.load(kvm_sregs.cs(sregs), kernelCs, FlatSegment.CODE, 0);
+        FlatSegment.load(kvm_sregs.ss(sregs), kernelCs + 8, FlatSegment.DATA, 0);
         fd.setSregs(sregs);
         kvm_regs.rip(regs, lstar);
         kvm_regs.rsp(regs, userRsp);
@@ -185,35 +185,13 @@ public final class SyscallEntryRepair {
         return true;
     }
 
-    /** A flat CPL 0 segment as SYSCALL loads it: base 0, limit 4 GiB, present, code 64-bit (L) or data (B). */
-    private static void flat(MemorySegment s, int selector, int type, boolean code) {
-        kvm_segment.selector(s, (short) selector);
-        kvm_segment.base(s, 0);
-        kvm_segment.limit(s, 0xFFFF_FFFF);
-        kvm_segment.type(s, (byte) type);
-        kvm_segment.present(s, (byte) 1);
-        kvm_segment.dpl(s, (byte) 0);
-        kvm_segment.s(s, (byte) 1);
-        kvm_segment.l(s, (byte) (code ? 1 : 0));
-        kvm_segment.db(s, (byte) (code ? 0 : 1));
-        kvm_segment.g(s, (byte) 1);
-        kvm_segment.avl(s, (byte) 0);
-        kvm_segment.unusable(s, (byte) 0);
-    }
-
     /** Injects a #DB the guest raised itself, with its DR6 (SDM vol. 3, 18.2.3). */
     private void giveBackDebugException(long dr6) {
         fd.getDebugRegs(debugRegs);
         kvm_debugregs.dr6(debugRegs, dr6);
         fd.setDebugRegs(debugRegs);
         fd.getVcpuEvents(events);
-        MemorySegment ex = kvm_vcpu_events.exception(events);
-        kvm_vcpu_events.exception.injected(ex, (byte) 1);
-        kvm_vcpu_events.exception.pending(ex, (byte) 0);
-        kvm_vcpu_events.exception.nr(ex, (byte) DEBUG);
-        kvm_vcpu_events.exception.has_error_code(ex, (byte) 0);
-        kvm_vcpu_events.exception.error_code(ex, 0);
-        kvm_vcpu_events.flags(events, 0);
+        ExceptionInjection.fill(events, DEBUG, -1);
         fd.setVcpuEvents(events);
     }
 
