@@ -192,6 +192,47 @@ after_gp:
         and $0x78FF, %eax
         report %eax
 
+        /* 9. SSE2/SSSE3 integer instructions in the shapes of Linux's SSSE3 BLAKE2s round (the
+              Debian kernel's random pool runs it): MOVD with REX.R, PADDD, PXOR, PSHUFB with a
+              RIP-relative control, shifts by immediate, POR, PSHUFD, PUNPCKLDQ, PADDQ, MOVD and
+              MOVQ out to general registers, PSRLDQ; then a 128-bit operand off alignment (#GP(0)).
+              The host moves XMM data (MOVDQA/MOVDQU) itself; everything else here is the fallback's. */
+        movdqa sse_a(%rip), %xmm0
+        movdqa sse_b(%rip), %xmm1
+        mov $0x80000001, %ecx
+        movd %ecx, %xmm15
+        paddd %xmm1, %xmm0
+        pxor %xmm0, %xmm1
+        pshufb sse_rot16(%rip), %xmm1
+        movdqa %xmm1, %xmm8
+        psrld $12, %xmm1
+        pslld $20, %xmm8
+        por %xmm8, %xmm1
+        pshufd $0x93, %xmm0, %xmm0
+        punpckldq %xmm15, %xmm0
+        paddq %xmm15, %xmm0
+        movd %xmm1, %eax
+        report %eax
+        movq %xmm0, %rax
+        mov %rax, data(%rip)
+        report %eax
+        mov data+4(%rip), %eax
+        report %eax
+        psrldq $4, %xmm1
+        movd %xmm1, %eax
+        report %eax
+        movdqu %xmm0, pair(%rip)
+        mov pair+8(%rip), %eax
+        report %eax
+        mov pair+12(%rip), %eax
+        report %eax
+        lea after_sse_gp(%rip), %rax
+        mov %rax, resume_at(%rip)
+        pxor pair+4(%rip), %xmm0
+        mov $0xBAD, %eax
+        report %eax
+after_sse_gp:
+
         mov $0xD0E, %eax
         report %eax
         cli
@@ -253,6 +294,10 @@ x87_four:       .float 4.0
 x87_seven:      .long 7
 x87_int_forty_nine: .long 49
 fcw_uefi:       .word 0x027F
+        .balign 16
+sse_a:          .long 0x01234567, 0x89ABCDEF, 0xDEADBEEF, 0x00C0FFEE
+sse_b:          .long 0x11111111, 0xF0000000, 0x12345678, 0x0BADF00D
+sse_rot16:      .byte 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13
         .balign 8
 idt_pointer:
         .word 32 * 16 - 1

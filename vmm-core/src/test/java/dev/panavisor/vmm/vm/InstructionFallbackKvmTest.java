@@ -119,6 +119,17 @@ class InstructionFallbackKvmTest {
         assertEquals(List.of("R:aaaaaaab", "R:400aaaaa", "R:6", "R:3fddb3d7", "R:100", "R:fffffffe", "R:31", "R:20"),
                 log.subList(i, i + 8));
         i += 8;
+        // 9. SSE2/SSSE3 integers, the values a CPU gives (worked through lane by lane in Python):
+        //    a + b, b ^= that, rotated right by 16 (PSHUFB) and 12 (PSRLD/PSLLD/POR): lanes 0 and 1
+        //    0x32547690, 0x9ABCDEF8; PSHUFD 0x93, PUNPCKLDQ with 0x80000001 (MOVD), PADDQ the same:
+        //    0x80000001_8C6EEFFC, 0x00000000_12345678.
+        assertEquals(List.of("R:32547690", "R:8c6eeffc", "R:80000001", "R:9abcdef8", "R:12345678", "R:0"),
+                log.subList(i, i + 6));
+        i += 6;
+        //    PXOR with a 128-bit operand at pair+4: #GP(0) (SDM vol. 1, 11.4.1).
+        assertEquals("V:d", log.get(i));
+        assertEquals("E:0", log.get(i + 2));
+        i += 3;
         assertEquals(List.of("R:d0e"), log.subList(i, log.size()));
     }
 
@@ -144,6 +155,15 @@ class InstructionFallbackKvmTest {
                 InstructionKind.FMULP, InstructionKind.FISTP16}) {
             assertEquals(1L, s.completed().get(k), k.mnemonic());
         }
+        for (InstructionKind k : new InstructionKind[]{InstructionKind.PADDD, InstructionKind.PSHUFB, InstructionKind.PSRLD,
+                InstructionKind.PSLLD, InstructionKind.POR, InstructionKind.PSHUFD, InstructionKind.PUNPCKLDQ,
+                InstructionKind.PADDQ, InstructionKind.PSRLDQ}) {
+            assertEquals(1L, s.completed().get(k), k.mnemonic());
+        }
+        assertEquals(1L, s.completed().get(InstructionKind.MOVD_TO_XMM));
+        assertEquals(3L, s.completed().get(InstructionKind.MOVD_FROM_XMM), "two MOVD and one MOVQ to a general register");
+        assertEquals(1L, s.completed().get(InstructionKind.PXOR));
+        assertEquals(1L, s.faulted().get(InstructionKind.PXOR), "the misaligned operand");
         assertEquals(0, s.refused());
         assertFalse(s.describe().isEmpty());
     }

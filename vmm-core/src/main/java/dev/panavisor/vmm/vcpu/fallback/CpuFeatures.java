@@ -14,6 +14,7 @@ final class CpuFeatures {
 
     static boolean sse(CpuState cpu) { return has(cpu, 1, 0, EDX, 25); }
     static boolean sse2(CpuState cpu) { return has(cpu, 1, 0, EDX, 26); }
+    static boolean ssse3(CpuState cpu) { return has(cpu, 1, 0, ECX, 9); }
     static boolean fxsr(CpuState cpu) { return has(cpu, 1, 0, EDX, 24); }
     static boolean popcnt(CpuState cpu) { return has(cpu, 1, 0, ECX, 23); }
     static boolean cmpxchg16b(CpuState cpu) { return has(cpu, 1, 0, ECX, 13); }

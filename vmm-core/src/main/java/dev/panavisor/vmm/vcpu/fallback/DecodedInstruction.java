@@ -16,10 +16,12 @@ package dev.panavisor.vmm.vcpu.fallback;
  * @param x87Opcode     for the x87 escapes D8-DF, the 11 bits the FPU's last-opcode register (FOP)
  *                      takes from them: bits 2:0 of the escape byte, then the ModRM byte (SDM
  *                      vol. 1, 8.1.9, figure 8-8); 0 for every other instruction
+ * @param immediate     the imm8 of the instructions that take one (PSHUFD, the shift-by-immediate
+ *                      groups), zero-extended; 0 for the others
  */
 public record DecodedInstruction(InstructionKind kind, int length, int codeSize, int operandSize, boolean lock,
                                  int repPrefix, boolean operandSizePrefix, int reg, int rmRegister,
-                                 MemoryOperand memory, int x87Opcode) {
+                                 MemoryOperand memory, int x87Opcode, int immediate) {
     public boolean hasMemoryOperand() { return memory != null; }
 
     @Override
@@ -33,6 +35,16 @@ public record DecodedInstruction(InstructionKind kind, int length, int codeSize,
         } else if (kind == InstructionKind.FCOMI || kind == InstructionKind.FCOMIP
                 || kind == InstructionKind.FUCOMI || kind == InstructionKind.FUCOMIP) {
             b.append(" st(0), st(").append(rmRegister & 7).append(')');
+        } else if (kind.isSseInteger()) {
+            boolean gprOperand = kind == InstructionKind.MOVD_TO_XMM || kind == InstructionKind.MOVD_FROM_XMM;
+            String rm = memory != null ? memory.toString() : gprOperand ? Registers.name(rmRegister, operandSize) : "xmm" + rmRegister;
+            boolean shiftGroup = reg < 0;
+            if (shiftGroup) b.append(' ').append(rm);
+            else if (kind == InstructionKind.MOVD_FROM_XMM || kind == InstructionKind.MOVQ_STORE) b.append(' ').append(rm).append(", xmm").append(reg);
+            else b.append(" xmm").append(reg).append(", ").append(rm);
+            if (shiftGroup || kind == InstructionKind.PSHUFD || kind == InstructionKind.PSHUFHW || kind == InstructionKind.PSHUFLW) {
+                b.append(", 0x").append(Integer.toHexString(immediate));
+            }
         } else if (kind.isX87Operation() && memory == null) {
             int i = rmRegister & 7;
             b.setLength(b.length() - kind.mnemonic().length());

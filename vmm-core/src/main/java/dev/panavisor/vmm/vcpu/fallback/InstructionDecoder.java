@@ -156,24 +156,75 @@ public final class InstructionDecoder {
                         default -> throw unknown("0F C7 " + hex(modrm), group9Name(modrm));
                     };
                 }
-                default -> throw unknown("0F " + hex(op), twoByteName(op));
+                case 0x38 -> {
+                    int op3 = next();
+                    if (op3 == 0x00 && opsize && rep == 0) return withModrm(InstructionKind.PSHUFB, next(), 128, false, false);
+                    throw unknown("0F 38 " + hex(op3), null);
+                }
+                default -> {
+                    if (isSseIntegerOpcode(op)) return sseInteger(op);
+                    throw unknown("0F " + hex(op), twoByteName(op));
+                }
             }
         }
 
         private DecodedInstruction plain(InstructionKind kind) {
-            return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, -1, -1, null, x87Opcode);
+            return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, -1, -1, null, x87Opcode, 0);
         }
 
         private DecodedInstruction withModrm(InstructionKind kind, int modrm) throws DecodeException {
+            return withModrm(kind, modrm, operandSize(), false, false);
+        }
+
+        /**
+         * @param opcodeExtension the reg field extends the opcode (the instruction's record then has reg -1)
+         * @param imm8 an immediate byte follows ModRM, SIB and displacement (it counts in the length, and so
+         *             in RIP-relative addresses)
+         */
+        private DecodedInstruction withModrm(InstructionKind kind, int modrm, int operandSize, boolean opcodeExtension, boolean imm8)
+                throws DecodeException {
             int mod = modrm >> 6;
-            int reg = ((modrm >> 3) & 7) | ((rex & 4) << 1);
+            int reg = opcodeExtension ? -1 : ((modrm >> 3) & 7) | ((rex & 4) << 1);
             int rm = modrm & 7;
-            if (mod == 3) {
-                int rmReg = rm | ((rex & 1) << 3);
-                return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, reg, rmReg, null, x87Opcode);
+            int rmReg = -1;
+            MemoryOperand m = null;
+            if (mod == 3) rmReg = rm | ((rex & 1) << 3);
+            else m = addressSize() == 16 ? memory16(mod, rm) : memory32or64(mod, rm);
+            int immediate = imm8 ? next() : 0;
+            return new DecodedInstruction(kind, pos, codeSize, operandSize, lock, rep, opsize, reg, rmReg, m, x87Opcode, immediate);
+        }
+
+        /**
+         * The SSE2/SSSE3 integer instructions (SDM vol. 2, appendix A.3, table A-3: the 66h, F2h and
+         * F3h columns are mandatory prefixes here, not operand-size or repeat prefixes). Their
+         * MMX forms (no prefix) are not carried out. Operand size is 64 only for MOVQ with REX.W.
+         */
+        private DecodedInstruction sseInteger(int op) throws DecodeException {
+            int modrm = peek();
+            if (modrm < 0) next(); // truncated: reports it
+            InstructionKind kind = null;
+            boolean imm = false, extension = false;
+            if (rep == 0xF3) {
+                kind = switch (op) { case 0x7E -> InstructionKind.MOVQ_LOAD; case 0x70 -> InstructionKind.PSHUFHW; default -> null; };
+                imm = op == 0x70;
+            } else if (rep == 0xF2) {
+                kind = op == 0x70 ? InstructionKind.PSHUFLW : null;
+                imm = true;
+            } else if (opsize) {
+                kind = SSE_66[op];
+                imm = op >= 0x70 && op <= 0x73;
+                if (op >= 0x71 && op <= 0x73) {
+                    extension = true;
+                    kind = (modrm >> 6) == 3 ? SHIFT_GROUPS[op - 0x71][(modrm >> 3) & 7] : null;
+                }
             }
-            MemoryOperand m = addressSize() == 16 ? memory16(mod, rm) : memory32or64(mod, rm);
-            return new DecodedInstruction(kind, pos, codeSize, operandSize(), lock, rep, opsize, reg, -1, m, x87Opcode);
+            if (kind == null) {
+                String prefix = rep == 0xF3 ? "F3 " : rep == 0xF2 ? "F2 " : opsize ? "66 " : "";
+                throw unknown(prefix + "0F " + hex(op) + " " + hex(modrm), prefix.isEmpty() ? "MMX instruction" : null);
+            }
+            next();
+            int size = kind == InstructionKind.MOVD_TO_XMM || kind == InstructionKind.MOVD_FROM_XMM ? ((rex & 8) != 0 ? 64 : 32) : 128;
+            return withModrm(kind, modrm, size, extension, imm);
         }
 
         /** SDM vol. 2, table 2-1: 16-bit ModRM addressing. */
@@ -250,6 +301,33 @@ public final class InstructionDecoder {
             String what = name != null ? name + " (" + opcode + ")" : "opcode " + opcode;
             return new DecodeException(what + " is not an instruction the fallback carries out", name);
         }
+    }
+
+    private static boolean isSseIntegerOpcode(int op) {
+        return (op >= 0x60 && op <= 0x76) || op == 0x7E || op == 0xD4 || op == 0xD6 || op == 0xDB || op == 0xDF
+                || op == 0xEB || op == 0xEF || (op >= 0xF8 && op <= 0xFE && op != 0xF7);
+    }
+
+    /** Two-byte opcodes with a mandatory 66h prefix (SDM vol. 2, table A-3). */
+    private static final InstructionKind[] SSE_66 = new InstructionKind[256];
+    /** 66 0F 71/72/73 by ModRM reg field (SDM vol. 2, table A-6, groups 12-14); register forms only. */
+    private static final InstructionKind[][] SHIFT_GROUPS = new InstructionKind[3][8];
+
+    static {
+        InstructionKind[] t = SSE_66;
+        t[0x60] = InstructionKind.PUNPCKLBW; t[0x61] = InstructionKind.PUNPCKLWD; t[0x62] = InstructionKind.PUNPCKLDQ;
+        t[0x68] = InstructionKind.PUNPCKHBW; t[0x69] = InstructionKind.PUNPCKHWD; t[0x6A] = InstructionKind.PUNPCKHDQ;
+        t[0x6C] = InstructionKind.PUNPCKLQDQ; t[0x6D] = InstructionKind.PUNPCKHQDQ;
+        t[0x6E] = InstructionKind.MOVD_TO_XMM; t[0x7E] = InstructionKind.MOVD_FROM_XMM; t[0xD6] = InstructionKind.MOVQ_STORE;
+        t[0x70] = InstructionKind.PSHUFD;
+        t[0x74] = InstructionKind.PCMPEQB; t[0x75] = InstructionKind.PCMPEQW; t[0x76] = InstructionKind.PCMPEQD;
+        t[0xD4] = InstructionKind.PADDQ; t[0xFC] = InstructionKind.PADDB; t[0xFD] = InstructionKind.PADDW; t[0xFE] = InstructionKind.PADDD;
+        t[0xF8] = InstructionKind.PSUBB; t[0xF9] = InstructionKind.PSUBW; t[0xFA] = InstructionKind.PSUBD; t[0xFB] = InstructionKind.PSUBQ;
+        t[0xDB] = InstructionKind.PAND; t[0xDF] = InstructionKind.PANDN; t[0xEB] = InstructionKind.POR; t[0xEF] = InstructionKind.PXOR;
+        SHIFT_GROUPS[0][2] = InstructionKind.PSRLW; SHIFT_GROUPS[0][4] = InstructionKind.PSRAW; SHIFT_GROUPS[0][6] = InstructionKind.PSLLW;
+        SHIFT_GROUPS[1][2] = InstructionKind.PSRLD; SHIFT_GROUPS[1][4] = InstructionKind.PSRAD; SHIFT_GROUPS[1][6] = InstructionKind.PSLLD;
+        SHIFT_GROUPS[2][2] = InstructionKind.PSRLQ; SHIFT_GROUPS[2][3] = InstructionKind.PSRLDQ;
+        SHIFT_GROUPS[2][6] = InstructionKind.PSLLQ; SHIFT_GROUPS[2][7] = InstructionKind.PSLLDQ;
     }
 
     private static String hex(int b) {

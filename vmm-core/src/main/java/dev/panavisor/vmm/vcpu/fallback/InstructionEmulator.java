@@ -44,6 +44,8 @@ public final class InstructionEmulator {
         for (InstructionKind k : InstructionKind.values()) if (k.isXsaveFamily()) executors.put(k, xstate);
         executors.put(InstructionKind.CMPXCHG8B, cmpxchg);
         executors.put(InstructionKind.CMPXCHG16B, cmpxchg);
+        Executor sseInteger = new SseInteger();
+        for (InstructionKind k : InstructionKind.values()) if (k.isSseInteger()) executors.put(k, sseInteger);
     }
 
     public EmulationStats stats() { return stats; }

@@ -140,6 +140,48 @@ public enum InstructionKind {
     XRSTORS("XRSTORS"),
     CMPXCHG8B("CMPXCHG8B"),
     CMPXCHG16B("CMPXCHG16B"),
+    // SSE2/SSSE3 integer instructions on XMM registers (legacy, non-VEX encodings).
+    MOVD_TO_XMM("MOVD/MOVQ xmm, r/m"),
+    MOVD_FROM_XMM("MOVD/MOVQ r/m, xmm"),
+    MOVQ_LOAD("MOVQ xmm, xmm/m64"),
+    MOVQ_STORE("MOVQ xmm/m64, xmm"),
+    PADDB("PADDB"),
+    PADDW("PADDW"),
+    PADDD("PADDD"),
+    PADDQ("PADDQ"),
+    PSUBB("PSUBB"),
+    PSUBW("PSUBW"),
+    PSUBD("PSUBD"),
+    PSUBQ("PSUBQ"),
+    PAND("PAND"),
+    PANDN("PANDN"),
+    POR("POR"),
+    PXOR("PXOR"),
+    PCMPEQB("PCMPEQB"),
+    PCMPEQW("PCMPEQW"),
+    PCMPEQD("PCMPEQD"),
+    PUNPCKLBW("PUNPCKLBW"),
+    PUNPCKLWD("PUNPCKLWD"),
+    PUNPCKLDQ("PUNPCKLDQ"),
+    PUNPCKLQDQ("PUNPCKLQDQ"),
+    PUNPCKHBW("PUNPCKHBW"),
+    PUNPCKHWD("PUNPCKHWD"),
+    PUNPCKHDQ("PUNPCKHDQ"),
+    PUNPCKHQDQ("PUNPCKHQDQ"),
+    PSHUFD("PSHUFD"),
+    PSHUFHW("PSHUFHW"),
+    PSHUFLW("PSHUFLW"),
+    PSRLW("PSRLW imm8"),
+    PSRLD("PSRLD imm8"),
+    PSRLQ("PSRLQ imm8"),
+    PSRAW("PSRAW imm8"),
+    PSRAD("PSRAD imm8"),
+    PSLLW("PSLLW imm8"),
+    PSLLD("PSLLD imm8"),
+    PSLLQ("PSLLQ imm8"),
+    PSRLDQ("PSRLDQ"),
+    PSLLDQ("PSLLDQ"),
+    PSHUFB("PSHUFB"),
     /** Not decoded: a SYSCALL the host's emulator left at CPL 3, finished by {@link SyscallEntryRepair}. */
     SYSCALL("SYSCALL");
 
@@ -152,6 +194,11 @@ public enum InstructionKind {
     /** The x87 instructions {@link X87Operations} carries out (D8-DF but the control and environment instructions). */
     public boolean isX87Operation() {
         return ordinal() >= FILD16.ordinal() && ordinal() <= FPREM1.ordinal();
+    }
+
+    /** The SSE2/SSSE3 integer instructions {@link SseInteger} carries out. */
+    public boolean isSseInteger() {
+        return ordinal() >= MOVD_TO_XMM.ordinal() && ordinal() <= PSHUFB.ordinal();
     }
 
     /** The XSAVE family reads or writes an XSAVE area in memory. */

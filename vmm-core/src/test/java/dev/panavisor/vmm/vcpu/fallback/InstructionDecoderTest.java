@@ -346,6 +346,23 @@ class InstructionDecoderTest {
         }
     }
 
+    @Property(tries = 3000)
+    void sseOpcodeSpaceWithRandomTailsDecodesOrRefusesCleanly(@ForAll @IntRange(min = 0, max = 3) int prefix,
+                                                              @ForAll @Size(min = 1, max = 14) byte[] tail) {
+        byte[][] heads = {{0x66, 0x0F}, {(byte) 0xF3, 0x0F}, {(byte) 0xF2, 0x0F}, {0x66, 0x0F, 0x38}};
+        byte[] head = heads[prefix];
+        byte[] bytes = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, bytes, head.length, tail.length);
+        try {
+            DecodedInstruction i = InstructionDecoder.decode(bytes, bytes.length, 64);
+            assertTrue(i.length() > head.length && i.length() <= Math.min(15, bytes.length));
+            if (i.kind().isSseInteger()) assertTrue(i.reg() >= 0 || i.rmRegister() >= 0, "an XMM operand: " + i);
+            assertNotNull(i.toString());
+        } catch (DecodeException expected) {
+            assertNotNull(expected.getMessage());
+        }
+    }
+
     @Property(tries = 2000)
     void knownOpcodesBehindRandomPrefixesDecodeWithinFifteenBytes(@ForAll @Size(max = 14) List<@net.jqwik.api.constraints.IntRange(min = 0, max = 10) Integer> prefixes) throws Exception {
         int[] legacy = {0xF0, 0xF2, 0xF3, 0x66, 0x67, 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65};
