@@ -12,7 +12,7 @@
  *      and returns, an ordinary page fault that must reach the guest;
  *   2. sets RFLAGS.TF: the single-step trap after the next instruction reaches the kernel's
  *      #DB handler (reports R:d0b01), which clears TF;
- *   3. SYSCALL 1: the kernel reports CS, SS, RFLAGS and RCX as it entered, returns by SYSRETQ;
+ *   3. SYSCALL 1: the kernel reports CS, SS, RFLAGS, RCX and CR2 as it entered, returns by SYSRETQ;
  *   4. SYSCALL 2 with RBX = 0x5A set in user mode after the return: the kernel reports RBX
  *      and halts.
  * Any other exception reports vector, RIP and error code, then halts.
@@ -144,6 +144,8 @@ syscall_entry:
         pop %rax
         report %eax
         mov %rcx, %rax
+        report %eax
+        mov %cr2, %rax                  /* SYSCALL leaves CR2 alone: still step 1's address */
         report %eax
         sysretq
 2:      mov %ebx, %eax

@@ -36,8 +36,10 @@ import java.lang.foreign.MemorySegment;
  * user mode. Then the exception is discarded and the vCPU put where SYSCALL should have left
  * it (SDM vol. 2, SYSCALL): CS = IA32_STAR[47:32] and SS = that + 8 as flat CPL 0 segments,
  * RFLAGS = R11 & ~IA32_FMASK (RF clear), RIP = LSTAR, RSP still the user's. What the
- * emulator already got right (RCX = return address, R11 = old RFLAGS) stays. CR2 keeps the
- * faulting address, which SYSCALL would not have changed; nothing reads CR2 outside a #PF.
+ * emulator already got right (RCX = return address, R11 = old RFLAGS) stays. CR2, which
+ * SYSCALL does not change but the discarded fault set, gets back the value it had: the CR2 of
+ * the last page fault the breakpoint saw, or CR2 when it was set (a guest writing CR2 itself
+ * in between would be missed; Linux never does).
  *
  * <p>Every other page fault goes on to the guest's handler: the breakpoint is lifted for one
  * single step and then set again (this host does not honour RFLAGS.RF for it), two more exits
@@ -69,6 +71,8 @@ public final class SyscallEntryRepair {
     /** The #PF handler the breakpoint is on, or {@link #NONE}. Kernel addresses are negative as longs. */
     private long handler = NONE;
     private boolean stepping;
+    /** CR2 as the guest last saw it set: by the last page fault the breakpoint caught, or when it was set. */
+    private long cr2BeforeFault;
 
     public SyscallEntryRepair(VcpuFd fd, GuestMemory memory, EmulationStats stats) {
         this.fd = fd;
@@ -113,10 +117,12 @@ public final class SyscallEntryRepair {
             // Not the step: the guest's own exception came first; it still gets it.
         } else if (handler != NONE && pc == handler && (dr6 & DR6_B0) != 0) {
             fd.getSregs(sregs);
-            if (kvm_sregs.cr2(sregs) == lstar && completeSyscall()) {
+            long cr2 = kvm_sregs.cr2(sregs);
+            if (cr2 == lstar && completeSyscall()) {
                 stats.completed(InstructionKind.SYSCALL);
                 return true;
             }
+            cr2BeforeFault = cr2;
             stepping = true;
             setDebug(KvmUapi.KVM_GUESTDBG_ENABLE() | KvmUapi.KVM_GUESTDBG_SINGLESTEP(), NONE);
             return true;
@@ -136,6 +142,7 @@ public final class SyscallEntryRepair {
         }
         handler = h;
         stepping = false;
+        cr2BeforeFault = kvm_sregs.cr2(sregs);
         setDebug(KvmUapi.KVM_GUESTDBG_ENABLE() | KvmUapi.KVM_GUESTDBG_USE_HW_BP(), h);
         LOG.debug("vCPU {}: SYSCALL repair armed (LSTAR 0x{}, #PF handler 0x{})", fd.id(), Long.toHexString(lstar), Long.toHexString(h));
     }
@@ -177,6 +184,7 @@ public final class SyscallEntryRepair {
         int kernelCs = (int) (kvm_msr_entry.data(star) >>> 32) & 0xFFFC;
         FlatSegment.load(kvm_sregs.cs(sregs), kernelCs, FlatSegment.CODE, 0);
         FlatSegment.load(kvm_sregs.ss(sregs), kernelCs + 8, FlatSegment.DATA, 0);
+        kvm_sregs.cr2(sregs, cr2BeforeFault);
         fd.setSregs(sregs);
         kvm_regs.rip(regs, lstar);
         kvm_regs.rsp(regs, userRsp);
