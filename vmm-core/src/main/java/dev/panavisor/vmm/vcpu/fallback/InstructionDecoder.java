@@ -49,7 +49,7 @@ public final class InstructionDecoder {
                 case 0x9B -> plain(InstructionKind.FWAIT);
                 case 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF -> x87(op);
                 case 0x0F -> twoByte();
-                default -> throw unknown(hex(op), oneByteName(op));
+                default -> throw unknown(hex(op) + vectorPayload(op), vectorPrefixName(op));
             };
         }
 
@@ -102,6 +102,27 @@ public final class InstructionDecoder {
                 }
                 rex = 0;
             }
+        }
+
+        /**
+         * In 64-bit mode C4/C5 start a VEX prefix and 62 an EVEX prefix (SDM vol. 2, 2.3 and 2.7;
+         * LES/LDS/BOUND elsewhere): name the instruction set, and show the payload bytes.
+         */
+        private String vectorPrefixName(int op) {
+            if (codeSize != 64) return oneByteName(op);
+            return switch (op) {
+                case 0xC4, 0xC5 -> "VEX-encoded (AVX) instruction";
+                case 0x62 -> "EVEX-encoded (AVX-512) instruction";
+                default -> oneByteName(op);
+            };
+        }
+
+        private String vectorPayload(int op) {
+            if (codeSize != 64 || (op != 0xC4 && op != 0xC5 && op != 0x62)) return "";
+            StringBuilder b = new StringBuilder();
+            int n = op == 0xC5 ? 2 : op == 0xC4 ? 3 : 4; // payload and opcode byte
+            for (int i = 0; i < n && pos + i < limit; i++) b.append(' ').append(hex(bytes[pos + i] & 0xFF));
+            return b.toString();
         }
 
         private int peek() {

@@ -208,6 +208,17 @@ class InstructionDecoderTest {
     }
 
     @Test
+    void vexAndEvexPrefixesAreNamedIn64BitModeOnly_sdmVol2_2_3_and_2_7() {
+        DecodeException vex = assertThrows(DecodeException.class, () -> decode(64, 0xC5, 0xFA, 0x6F, 0x07)); // vmovdqu xmm0, [rdi]
+        assertEquals("VEX-encoded (AVX) instruction", vex.instructionName());
+        assertTrue(vex.getMessage().contains("C5 FA 6F"), vex.getMessage());
+        DecodeException evex = assertThrows(DecodeException.class, () -> decode(64, 0x62, 0xF1, 0x7D, 0x48, 0x6F, 0x07));
+        assertEquals("EVEX-encoded (AVX-512) instruction", evex.instructionName());
+        DecodeException lds = assertThrows(DecodeException.class, () -> decode(32, 0xC5, 0x06));
+        assertEquals(null, lds.instructionName(), "LDS outside 64-bit mode");
+    }
+
+    @Test
     void fencesShareGroup15ButAreNotEmulated() {
         DecodeException e = assertThrows(DecodeException.class, () -> decode(64, 0x0F, 0xAE, 0xF0));
         assertEquals("MFENCE", e.instructionName());
