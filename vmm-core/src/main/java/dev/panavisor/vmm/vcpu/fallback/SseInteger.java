@@ -22,10 +22,11 @@ final class SseInteger implements Executor {
     public void execute(DecodedInstruction insn, CpuState cpu, LinearMemory memory) throws GuestFault, EmulationRefused {
         InstructionKind kind = insn.kind();
         String name = kind.mnemonic();
-        SseControl.requireSse(insn, cpu, name);
+        // Every #UD condition comes before #NM (CR0.TS), the missing feature included.
         if (kind == InstructionKind.PSHUFB ? !CpuFeatures.ssse3(cpu) : !CpuFeatures.sse2(cpu)) {
             throw GuestFault.undefinedOpcode(name + (kind == InstructionKind.PSHUFB ? " without CPUID.01H:ECX.SSSE3" : " without CPUID.01H:EDX.SSE2"));
         }
+        SseControl.requireSse(insn, cpu, name);
         MemorySegment image = cpu.xsaveImage();
         // Registers not marked in use are in their initial state (zero): make that explicit before reading any.
         SseControl.markSseInUse(image);

@@ -274,6 +274,12 @@ class SseIntegerTest {
         assertEquals(GuestFault.NM, ts.raisedVector);
         assertFalse(ts.imageChanged);
 
+        FakeCpu noSse2WithTs = cpu();
+        noSse2WithTs.clearFeature(1, 0, CpuFeatures.EDX, 26);
+        noSse2WithTs.cr0 |= CpuState.CR0_TS;
+        run(noSse2WithTs, 0x66, 0x0F, 0xFE, 0xC1);
+        assertEquals(GuestFault.UD, noSse2WithTs.raisedVector, "#UD has priority over #NM");
+
         FakeCpu lock = cpu();
         run(lock, 0xF0, 0x66, 0x0F, 0xEF, 0xC1);
         assertEquals(GuestFault.UD, lock.raisedVector);
