@@ -34,9 +34,7 @@ final class SseInteger implements Executor {
             case MOVD_TO_XMM -> {
                 int size = insn.operandSize();
                 long v = insn.hasMemoryOperand() ? memory.readLong(EffectiveAddress.linear(insn, cpu), size / 8) : cpu.gpr(insn.rmRegister());
-                byte[] x = new byte[XMM_BYTES];
-                setLane(x, 0, size / 8, v);
-                store(image, insn.reg(), x);
+                storeZeroExtended(image, insn.reg(), v, size / 8);
             }
             case MOVD_FROM_XMM -> {
                 int size = insn.operandSize();
@@ -49,18 +47,14 @@ final class SseInteger implements Executor {
             }
             case MOVQ_LOAD -> {
                 long v = insn.hasMemoryOperand() ? memory.readLong(EffectiveAddress.linear(insn, cpu), 8) : lane(load(image, insn.rmRegister()), 0, 8);
-                byte[] x = new byte[XMM_BYTES];
-                setLane(x, 0, 8, v);
-                store(image, insn.reg(), x);
+                storeZeroExtended(image, insn.reg(), v, 8);
             }
             case MOVQ_STORE -> {
                 long v = lane(load(image, insn.reg()), 0, 8);
                 if (insn.hasMemoryOperand()) {
                     writeMemory(memory, EffectiveAddress.linear(insn, cpu), v, 8);
                 } else {
-                    byte[] x = new byte[XMM_BYTES];
-                    setLane(x, 0, 8, v);
-                    store(image, insn.rmRegister(), x);
+                    storeZeroExtended(image, insn.rmRegister(), v, 8);
                 }
             }
             case PSRLW, PSRLD, PSRLQ, PSRAW, PSRAD, PSLLW, PSLLD, PSLLQ, PSRLDQ, PSLLDQ -> {
@@ -199,6 +193,13 @@ final class SseInteger implements Executor {
         byte[] v = new byte[XMM_BYTES];
         MemorySegment.copy(image, JAVA_BYTE, XMM_START + (long) xmm * XMM_BYTES, v, 0, XMM_BYTES);
         return v;
+    }
+
+    /** The MOVD/MOVQ loads: {@code bytes} of {@code value} into the low lane, the rest of the register zero. */
+    private static void storeZeroExtended(MemorySegment image, int xmm, long value, int bytes) {
+        byte[] x = new byte[XMM_BYTES];
+        setLane(x, 0, bytes, value);
+        store(image, xmm, x);
     }
 
     private static void store(MemorySegment image, int xmm, byte[] v) {

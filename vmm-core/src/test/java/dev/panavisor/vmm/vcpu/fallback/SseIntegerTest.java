@@ -25,6 +25,11 @@ class SseIntegerTest {
         cpu.image.set(GuestMemory.U64_LE, XsaveLayout.XMM_START + 16L * n + 8, hi);
     }
 
+    static void assertXmm(FakeCpu cpu, int n, long expectedLo, long expectedHi) {
+        assertEquals(expectedLo, lo(cpu, n), "xmm" + n + " bits 63:0");
+        assertEquals(expectedHi, hi(cpu, n), "xmm" + n + " bits 127:64");
+    }
+
     static long lo(FakeCpu cpu, int n) { return cpu.image.get(GuestMemory.U64_LE, XsaveLayout.XMM_START + 16L * n); }
     static long hi(FakeCpu cpu, int n) { return cpu.image.get(GuestMemory.U64_LE, XsaveLayout.XMM_START + 16L * n + 8); }
 
@@ -47,8 +52,7 @@ class SseIntegerTest {
         xmm(cpu, 2, 0xFFFF_FFFF_FFFF_FFFFL, 1);
         xmm(cpu, 3, 1, 2);
         run(cpu, 0x66, 0x0F, 0xD4, 0xD3); // paddq xmm2, xmm3
-        assertEquals(0L, lo(cpu, 2));
-        assertEquals(3L, hi(cpu, 2));
+        assertXmm(cpu, 2, 0L, 3L);
         xmm(cpu, 4, 0x0000_0000_0000_0000L, 5);
         xmm(cpu, 5, 0x0101_0101_0101_0101L, 6);
         run(cpu, 0x66, 0x0F, 0xF8, 0xE5); // psubb xmm4, xmm5
@@ -57,8 +61,7 @@ class SseIntegerTest {
         xmm(cpu, 6, 0, 0);
         xmm(cpu, 7, 1, 0);
         run(cpu, 0x66, 0x0F, 0xFB, 0xF7); // psubq xmm6, xmm7
-        assertEquals(-1L, lo(cpu, 6));
-        assertEquals(0L, hi(cpu, 6));
+        assertXmm(cpu, 6, -1L, 0L);
     }
 
     @Test
@@ -67,11 +70,9 @@ class SseIntegerTest {
         xmm(cpu, 0, 0xF0F0L, 0x1L);
         xmm(cpu, 1, 0xFF00L, 0x3L);
         run(cpu, 0x66, 0x0F, 0xDF, 0xC1); // pandn xmm0, xmm1: ~xmm0 & xmm1
-        assertEquals(0x0F00L, lo(cpu, 0));
-        assertEquals(0x2L, hi(cpu, 0));
+        assertXmm(cpu, 0, 0x0F00L, 0x2L);
         run(cpu, 0x66, 0x0F, 0xEF, 0xC0); // pxor xmm0, xmm0
-        assertEquals(0L, lo(cpu, 0));
-        assertEquals(0L, hi(cpu, 0));
+        assertXmm(cpu, 0, 0L, 0L);
     }
 
     @Test
@@ -80,8 +81,7 @@ class SseIntegerTest {
         xmm(cpu, 0, 0x0000_0001_0000_0002L, 7);
         xmm(cpu, 1, 0x0000_0001_0000_0003L, 7);
         run(cpu, 0x66, 0x0F, 0x76, 0xC1); // pcmpeqd xmm0, xmm1
-        assertEquals(0xFFFF_FFFF_0000_0000L, lo(cpu, 0));
-        assertEquals(-1L, hi(cpu, 0));
+        assertXmm(cpu, 0, 0xFFFF_FFFF_0000_0000L, -1L);
     }
 
     @Test
@@ -90,18 +90,15 @@ class SseIntegerTest {
         xmm(cpu, 0, 0x1111_1111_0000_0000L, 0x3333_3333_2222_2222L);
         xmm(cpu, 1, 0x9999_9999_8888_8888L, 0xBBBB_BBBB_AAAA_AAAAL);
         run(cpu, 0x66, 0x0F, 0x62, 0xC1); // punpckldq xmm0, xmm1
-        assertEquals(0x8888_8888_0000_0000L, lo(cpu, 0));
-        assertEquals(0x9999_9999_1111_1111L, hi(cpu, 0));
+        assertXmm(cpu, 0, 0x8888_8888_0000_0000L, 0x9999_9999_1111_1111L);
         xmm(cpu, 2, 0x0706_0504_0302_0100L, 0x0F0E_0D0C_0B0A_0908L);
         xmm(cpu, 3, 0x1716_1514_1312_1110L, 0x1F1E_1D1C_1B1A_1918L);
         run(cpu, 0x66, 0x0F, 0x68, 0xD3); // punpckhbw xmm2, xmm3
-        assertEquals(0x1B0B_1A0A_1909_1808L, lo(cpu, 2));
-        assertEquals(0x1F0F_1E0E_1D0D_1C0CL, hi(cpu, 2));
+        assertXmm(cpu, 2, 0x1B0B_1A0A_1909_1808L, 0x1F0F_1E0E_1D0D_1C0CL);
         xmm(cpu, 4, 1, 2);
         xmm(cpu, 5, 3, 4);
         run(cpu, 0x66, 0x0F, 0x6D, 0xE5); // punpckhqdq xmm4, xmm5
-        assertEquals(2L, lo(cpu, 4));
-        assertEquals(4L, hi(cpu, 4));
+        assertXmm(cpu, 4, 2L, 4L);
     }
 
     @Test
@@ -111,8 +108,7 @@ class SseIntegerTest {
         DecodedInstruction insn = run(cpu, 0x66, 0x0F, 0x70, 0xC1, 0x1B); // pshufd xmm0, xmm1, 0x1B (reverse)
         assertEquals(0x1B, insn.immediate());
         assertEquals(5, insn.length());
-        assertEquals(0x2222_2222_3333_3333L, lo(cpu, 0));
-        assertEquals(0x0000_0000_1111_1111L, hi(cpu, 0));
+        assertXmm(cpu, 0, 0x2222_2222_3333_3333L, 0x0000_0000_1111_1111L);
     }
 
     @Test
@@ -120,11 +116,9 @@ class SseIntegerTest {
         FakeCpu cpu = cpu();
         xmm(cpu, 1, 0x0003_0002_0001_0000L, 0x0007_0006_0005_0004L);
         run(cpu, 0xF2, 0x0F, 0x70, 0xC1, 0x00); // pshuflw xmm0, xmm1, 0: word 0 four times
-        assertEquals(0L, lo(cpu, 0));
-        assertEquals(0x0007_0006_0005_0004L, hi(cpu, 0));
+        assertXmm(cpu, 0, 0L, 0x0007_0006_0005_0004L);
         run(cpu, 0xF3, 0x0F, 0x70, 0xD1, 0xFF); // pshufhw xmm2, xmm1, 0xFF: word 7 four times
-        assertEquals(0x0003_0002_0001_0000L, lo(cpu, 2));
-        assertEquals(0x0007_0007_0007_0007L, hi(cpu, 2));
+        assertXmm(cpu, 2, 0x0003_0002_0001_0000L, 0x0007_0007_0007_0007L);
     }
 
     @Test
@@ -146,15 +140,13 @@ class SseIntegerTest {
         assertEquals(0x0800_0000_0000_0001L, lo(cpu, 1));
         xmm(cpu, 1, 0x8000_0000_0000_0010L, 1);
         run(cpu, 0x66, 0x0F, 0x72, 0xE1, 40); // psrad xmm1, 40: count > 31 fills with the sign
-        assertEquals(0xFFFF_FFFF_0000_0000L, lo(cpu, 1));
-        assertEquals(0L, hi(cpu, 1));
+        assertXmm(cpu, 1, 0xFFFF_FFFF_0000_0000L, 0L);
         xmm(cpu, 1, -1L, -1L);
         run(cpu, 0x66, 0x0F, 0x72, 0xF1, 32); // pslld xmm1, 32: 0
         assertEquals(0L, lo(cpu, 1));
         xmm(cpu, 2, 1, 0x8000_0000_0000_0000L);
         run(cpu, 0x66, 0x0F, 0x73, 0xF2, 63); // psllq xmm2, 63
-        assertEquals(0x8000_0000_0000_0000L, lo(cpu, 2));
-        assertEquals(0L, hi(cpu, 2));
+        assertXmm(cpu, 2, 0x8000_0000_0000_0000L, 0L);
         xmm(cpu, 3, 0xFFFF, 0);
         run(cpu, 0x66, 0x0F, 0x71, 0xE3, 15); // psraw xmm3, 15
         assertEquals(0xFFFFL, lo(cpu, 3), "0xFFFF is negative as a word");
@@ -167,11 +159,9 @@ class SseIntegerTest {
         DecodedInstruction insn = run(cpu, 0x66, 0x41, 0x0F, 0x73, 0xD9, 0x04); // psrldq xmm9, 4
         assertEquals(InstructionKind.PSRLDQ, insn.kind());
         assertEquals(9, insn.rmRegister());
-        assertEquals(0x0B0A_0908_0706_0504L, lo(cpu, 9));
-        assertEquals(0x0000_0000_0F0E_0D0CL, hi(cpu, 9));
+        assertXmm(cpu, 9, 0x0B0A_0908_0706_0504L, 0x0000_0000_0F0E_0D0CL);
         run(cpu, 0x66, 0x41, 0x0F, 0x73, 0xF9, 0x10); // pslldq xmm9, 16: all zero
-        assertEquals(0L, lo(cpu, 9));
-        assertEquals(0L, hi(cpu, 9));
+        assertXmm(cpu, 9, 0L, 0L);
     }
 
     @Test
@@ -182,8 +172,7 @@ class SseIntegerTest {
         DecodedInstruction insn = run(cpu, 0x66, 0x44, 0x0F, 0x6E, 0xF9); // movd xmm15, ecx (the Debian kernel's bytes)
         assertEquals(InstructionKind.MOVD_TO_XMM, insn.kind());
         assertEquals(32, insn.operandSize());
-        assertEquals(0x8000_0001L, lo(cpu, 15));
-        assertEquals(0L, hi(cpu, 15));
+        assertXmm(cpu, 15, 0x8000_0001L, 0L);
         cpu.gpr[Registers.RAX] = -1L;
         run(cpu, 0x66, 0x44, 0x0F, 0x7E, 0xF8); // movd eax, xmm15
         assertEquals(0x8000_0001L, cpu.gpr[Registers.RAX], "a 32-bit register write clears bits 63:32");
@@ -202,14 +191,12 @@ class SseIntegerTest {
         xmm(cpu, 1, 5, 6);
         xmm(cpu, 2, 7, 8);
         run(cpu, 0x66, 0x0F, 0xD6, 0xCA); // movq xmm2, xmm1
-        assertEquals(5L, lo(cpu, 2));
-        assertEquals(0L, hi(cpu, 2));
+        assertXmm(cpu, 2, 5L, 0L);
         cpu.gpr[Registers.RDI] = 0x4001;
         run(cpu, 0x66, 0x0F, 0xD6, 0x0F); // movq [rdi], xmm1
         assertEquals(5L, cpu.ram.get(GuestMemory.U64_LE, 0x4001));
         run(cpu, 0xF3, 0x0F, 0x7E, 0x1F); // movq xmm3, [rdi]
-        assertEquals(5L, lo(cpu, 3));
-        assertEquals(0L, hi(cpu, 3));
+        assertXmm(cpu, 3, 5L, 0L);
     }
 
     @Test
@@ -238,8 +225,7 @@ class SseIntegerTest {
         cpu.ram.set(GuestMemory.U64_LE, 0x3008, 0x2222L);
         DecodedInstruction insn = run(cpu, 0x66, 0x0F, 0x70, 0x05, 0xF7, 0x1F, 0x00, 0x00, 0x4E);
         assertEquals(9, insn.length());
-        assertEquals(0x2222L, lo(cpu, 0));
-        assertEquals(0x1111L, hi(cpu, 0));
+        assertXmm(cpu, 0, 0x2222L, 0x1111L);
     }
 
     @Test
@@ -295,8 +281,7 @@ class SseIntegerTest {
             xmm(cpu, 1, b0, b1);
             run(cpu, 0x66, 0x0F, p[0], 0xC1);
             run(cpu, 0x66, 0x0F, p[1], 0xC1);
-            assertEquals(a0, lo(cpu, 0));
-            assertEquals(a1, hi(cpu, 0));
+            assertXmm(cpu, 0, a0, a1);
         }
     }
 
@@ -311,8 +296,7 @@ class SseIntegerTest {
         run(cpu, 0x66, 0x41, 0x0F, 0xEB, 0xC8);           // por xmm1, xmm8
         long expectedLo = (Integer.rotateRight((int) v0, n) & 0xFFFF_FFFFL) | ((long) Integer.rotateRight((int) (v0 >>> 32), n) << 32);
         long expectedHi = (Integer.rotateRight((int) v1, n) & 0xFFFF_FFFFL) | ((long) Integer.rotateRight((int) (v1 >>> 32), n) << 32);
-        assertEquals(expectedLo, lo(cpu, 1));
-        assertEquals(expectedHi, hi(cpu, 1));
+        assertXmm(cpu, 1, expectedLo, expectedHi);
     }
 
     @Test
