@@ -296,10 +296,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
                 return;
             }
             LstarWriteFilter.install(ctx.fd());
-            for (Vcpu v : ctx.vcpus()) {
-                EmulationFallback f = v.emulationFallback();
-                v.runOnThread(f::activateSyscallRepair);
-            }
+            for (Vcpu v : ctx.vcpus()) v.runOnThread(v.emulationFallback()::activateSyscallRepair);
             LOG.info("this host's KVM executes SYSCALL without entering CPL 0; the VMM completes system calls");
         } catch (RuntimeException e) {
             LOG.warn("could not set up the SYSCALL repair ({}): a guest's system calls will fault", e.getMessage());
