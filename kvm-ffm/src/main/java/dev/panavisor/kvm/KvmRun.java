@@ -145,16 +145,8 @@ public final class KvmRun {
         run.set(JAVA_LONG, SyncRegs.DIRTY, run.get(JAVA_LONG, SyncRegs.DIRTY) | sets);
     }
 
-    public boolean syncedRegistersDirty(long sets) { return (run.get(JAVA_LONG, SyncRegs.DIRTY) & sets) != 0; }
-
-    public void clearSyncedRegistersDirty(long sets) {
-        run.set(JAVA_LONG, SyncRegs.DIRTY, run.get(JAVA_LONG, SyncRegs.DIRTY) & ~sets);
-    }
-
     /** The {@code struct kvm_regs} in this page (a new view: take it once). */
     public MemorySegment syncedRegs() { return run.asSlice(SyncRegs.REGS, kvm_regs.sizeof()); }
-
-    static long syncedRegsOffset() { return SyncRegs.REGS; }
 
     private static final class SyncRegs {
         static final long VALID = kvm_run.kvm_valid_regs$offset();

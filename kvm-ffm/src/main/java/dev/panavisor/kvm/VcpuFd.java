@@ -1,7 +1,6 @@
 package dev.panavisor.kvm;
 
 import dev.panavisor.kvm.sys.KvmUapi;
-import dev.panavisor.kvm.sys.kvm_regs;
 import dev.panavisor.kvm.sys.kvm_translation;
 
 import java.lang.foreign.Arena;
@@ -51,23 +50,8 @@ public final class VcpuFd extends OwnedFd implements IoctlTarget {
         return Posix.ioctlNoThrow(fd, request, arg);
     }
 
-    /**
-     * KVM_GET_REGS; but registers written to the run page and marked dirty (KVM_CAP_SYNC_REGS)
-     * are what the vCPU will run with, so those are returned until the next KVM_RUN loads them.
-     */
-    public void getRegs(MemorySegment kvmRegs) {
-        if (run.syncedRegistersDirty(KvmRun.SYNC_X86_REGS)) {
-            MemorySegment.copy(run.segment(), KvmRun.syncedRegsOffset(), kvmRegs, 0, kvm_regs.sizeof());
-            return;
-        }
-        ioctlOrThrow(KvmUapi.KVM_GET_REGS(), kvmRegs, "KVM_GET_REGS");
-    }
-
-    /** KVM_SET_REGS, which then wins over registers left dirty in the run page (the next KVM_RUN would load those). */
-    public void setRegs(MemorySegment kvmRegs) {
-        ioctlOrThrow(KvmUapi.KVM_SET_REGS(), kvmRegs, "KVM_SET_REGS");
-        run.clearSyncedRegistersDirty(KvmRun.SYNC_X86_REGS);
-    }
+    public void getRegs(MemorySegment kvmRegs) { ioctlOrThrow(KvmUapi.KVM_GET_REGS(), kvmRegs, "KVM_GET_REGS"); }
+    public void setRegs(MemorySegment kvmRegs) { ioctlOrThrow(KvmUapi.KVM_SET_REGS(), kvmRegs, "KVM_SET_REGS"); }
     public void getSregs(MemorySegment kvmSregs) { ioctlOrThrow(KvmUapi.KVM_GET_SREGS(), kvmSregs, "KVM_GET_SREGS"); }
     public void setSregs(MemorySegment kvmSregs) { ioctlOrThrow(KvmUapi.KVM_SET_SREGS(), kvmSregs, "KVM_SET_SREGS"); }
     public void getFpu(MemorySegment kvmFpu) { ioctlOrThrow(KvmUapi.KVM_GET_FPU(), kvmFpu, "KVM_GET_FPU"); }

@@ -73,7 +73,7 @@ class KvmIoctlTest {
     void syncedRegistersTravelThroughTheRunPage() {
         try (Kvm kvm = Kvm.open(); VmFd vm = kvm.createVm(); Mapping ram = Mapping.anonymous(0x10000); Arena a = Arena.ofConfined()) {
             assumeTrue((kvm.checkExtension(KvmUapi.KVM_CAP_SYNC_REGS()) & KvmRun.SYNC_X86_REGS) != 0, "this KVM has no KVM_SYNC_X86_REGS");
-            byte[] code = {(byte) 0xE6, 0x10, (byte) 0xE6, 0x10, (byte) 0xE6, 0x10, (byte) 0xF4}; // out 0x10, al (3x); hlt
+            byte[] code = {(byte) 0xE6, 0x10, (byte) 0xE6, 0x10, (byte) 0xF4}; // out 0x10, al; out 0x10, al; hlt
             MemorySegment.copy(MemorySegment.ofArray(code), 0, ram.segment(), 0x1000, code.length);
             vm.setUserMemoryRegion(0, 0, 0, ram.length(), ram.address());
             try (VcpuFd vcpu = vm.createVcpu(0)) {
@@ -101,20 +101,9 @@ class KvmIoctlTest {
 
                 kvm_regs.rax(synced, 0x22);
                 run.markSyncedRegistersDirty(KvmRun.SYNC_X86_REGS);
-                vcpu.getRegs(regs);
-                assertEquals(0x22, kvm_regs.rax(regs), "getRegs answers with what the vCPU will run with");
                 assertEquals(0, vcpu.run());
                 assertEquals(KvmRun.EXIT_IO, run.exitReason());
                 assertEquals(0x22, run.segment().get(JAVA_BYTE, run.ioDataOffset()), "the second OUT saw the RAX written only in the run page");
-
-                // A KVM_SET_REGS after a dirty mark wins: the stale page must not be loaded over it.
-                kvm_regs.rax(synced, 0x33);
-                run.markSyncedRegistersDirty(KvmRun.SYNC_X86_REGS);
-                vcpu.getRegs(regs);
-                kvm_regs.rax(regs, 0x44);
-                vcpu.setRegs(regs);
-                assertEquals(0, vcpu.run());
-                assertEquals(0x44, run.segment().get(JAVA_BYTE, run.ioDataOffset()));
             }
         }
     }
