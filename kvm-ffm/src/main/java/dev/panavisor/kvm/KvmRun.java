@@ -1,9 +1,7 @@
 package dev.panavisor.kvm;
 
 import dev.panavisor.kvm.sys.kvm_debug_exit_arch;
-import dev.panavisor.kvm.sys.kvm_regs;
 import dev.panavisor.kvm.sys.kvm_run;
-import dev.panavisor.kvm.sys.kvm_sync_regs;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
@@ -130,29 +128,6 @@ public final class KvmRun {
     public long debugPc() { return run.get(JAVA_LONG, DebugExit.PC); }
     public long debugDr6() { return run.get(JAVA_LONG, DebugExit.DR6); }
     public int debugException() { return run.get(JAVA_INT, DebugExit.EXCEPTION); }
-
-    // KVM_CAP_SYNC_REGS: register sets KVM copies into the page at every exit and, when marked
-    // dirty, back into the vCPU at the next KVM_RUN (offsets in a holder: only the fallback uses them).
-    public static final long SYNC_X86_REGS = 1, SYNC_X86_SREGS = 2, SYNC_X86_EVENTS = 4;
-
-    /** Adds {@code sets} (SYNC_X86_*) to what KVM stores here at every exit; call before the vCPU runs. */
-    public void addSyncedRegisterSets(long sets) {
-        run.set(JAVA_LONG, SyncRegs.VALID, run.get(JAVA_LONG, SyncRegs.VALID) | sets);
-    }
-
-    /** Makes the next KVM_RUN load {@code sets} from this page (KVM clears the marks as it does). */
-    public void markSyncedRegistersDirty(long sets) {
-        run.set(JAVA_LONG, SyncRegs.DIRTY, run.get(JAVA_LONG, SyncRegs.DIRTY) | sets);
-    }
-
-    /** The {@code struct kvm_regs} in this page (a new view: take it once). */
-    public MemorySegment syncedRegs() { return run.asSlice(SyncRegs.REGS, kvm_regs.sizeof()); }
-
-    private static final class SyncRegs {
-        static final long VALID = kvm_run.kvm_valid_regs$offset();
-        static final long DIRTY = kvm_run.kvm_dirty_regs$offset();
-        static final long REGS = kvm_run.s$offset() + kvm_sync_regs.regs$offset();
-    }
 
     private static final class MsrExit {
         static final long BASE = kvm_run.msr$offset();

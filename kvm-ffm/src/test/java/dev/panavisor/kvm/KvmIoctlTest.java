@@ -5,8 +5,6 @@ import dev.panavisor.kvm.sys.kvm_cpuid2;
 import dev.panavisor.kvm.sys.kvm_cpuid_entry2;
 import dev.panavisor.kvm.sys.kvm_regs;
 import dev.panavisor.kvm.sys.kvm_run;
-import dev.panavisor.kvm.sys.kvm_segment;
-import dev.panavisor.kvm.sys.kvm_sregs;
 import dev.panavisor.kvm.testing.RequiresKvm;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -15,11 +13,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The wrappers against the real /dev/kvm. */
 @RequiresKvm
@@ -61,50 +57,6 @@ class KvmIoctlTest {
             vcpu.getRegs(back);
             assertEquals(0x1234, kvm_regs.rip(back));
             assertEquals(0xdeadbeefL, kvm_regs.rax(back));
-        }
-    }
-
-    /**
-     * KVM_CAP_SYNC_REGS (kernel docs, api.rst "kvm_valid_regs"): KVM stores kvm_regs into the run
-     * page at an exit, and loads them back at the next KVM_RUN when marked dirty. A real-mode guest
-     * does {@code out 0x10, al} twice; between the two exits RAX is changed only in the page.
-     */
-    @Test
-    void syncedRegistersTravelThroughTheRunPage() {
-        try (Kvm kvm = Kvm.open(); VmFd vm = kvm.createVm(); Mapping ram = Mapping.anonymous(0x10000); Arena a = Arena.ofConfined()) {
-            assumeTrue((kvm.checkExtension(KvmUapi.KVM_CAP_SYNC_REGS()) & KvmRun.SYNC_X86_REGS) != 0, "this KVM has no KVM_SYNC_X86_REGS");
-            byte[] code = {(byte) 0xE6, 0x10, (byte) 0xE6, 0x10, (byte) 0xF4}; // out 0x10, al; out 0x10, al; hlt
-            MemorySegment.copy(MemorySegment.ofArray(code), 0, ram.segment(), 0x1000, code.length);
-            vm.setUserMemoryRegion(0, 0, 0, ram.length(), ram.address());
-            try (VcpuFd vcpu = vm.createVcpu(0)) {
-                MemorySegment sregs = kvm_sregs.allocate(a);
-                vcpu.getSregs(sregs);
-                kvm_segment.base(kvm_sregs.cs(sregs), 0);
-                kvm_segment.selector(kvm_sregs.cs(sregs), (short) 0);
-                vcpu.setSregs(sregs);
-                MemorySegment regs = kvm_regs.allocate(a);
-                vcpu.getRegs(regs);
-                kvm_regs.rip(regs, 0x1000);
-                kvm_regs.rax(regs, 0x11);
-                kvm_regs.rflags(regs, 2);
-                vcpu.setRegs(regs);
-                KvmRun run = vcpu.runPage();
-                run.addSyncedRegisterSets(KvmRun.SYNC_X86_REGS);
-                MemorySegment synced = run.syncedRegs();
-
-                assertEquals(0, vcpu.run());
-                assertEquals(KvmRun.EXIT_IO, run.exitReason());
-                assertEquals(0x11, run.segment().get(JAVA_BYTE, run.ioDataOffset()));
-                assertEquals(0x11, kvm_regs.rax(synced), "stored at the exit");
-                vcpu.getRegs(regs);
-                assertEquals(kvm_regs.rip(regs), kvm_regs.rip(synced), "the same RIP as KVM_GET_REGS");
-
-                kvm_regs.rax(synced, 0x22);
-                run.markSyncedRegistersDirty(KvmRun.SYNC_X86_REGS);
-                assertEquals(0, vcpu.run());
-                assertEquals(KvmRun.EXIT_IO, run.exitReason());
-                assertEquals(0x22, run.segment().get(JAVA_BYTE, run.ioDataOffset()), "the second OUT saw the RAX written only in the run page");
-            }
         }
     }
 

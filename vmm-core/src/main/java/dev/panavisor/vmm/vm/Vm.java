@@ -72,7 +72,6 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     private final boolean tripleFaultResets;
     private final InstructionEmulator emulator;
     private final boolean syscallRepair;
-    private final boolean syncedRegs;
     private static final long PROBE_DELAY_MS = 300;
     private volatile Thread controller;
     private boolean[] halted;
@@ -85,9 +84,6 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
         this.vmType = b.vmType;
         this.emulator = b.instructionFallback ? new InstructionEmulator() : null;
         this.syscallRepair = emulator != null && b.syscallRepair && b.vmType == 0;
-        // Only for plain VMs: a confidential VM's registers are not the VMM's to read or write.
-        this.syncedRegs = emulator != null && b.vmType == 0
-                && (kvm.checkExtension(KvmUapi.KVM_CAP_SYNC_REGS()) & KvmRun.SYNC_X86_REGS) != 0;
         // The fallback wants instruction bytes in emulation-failure exits, on every KVM VM this Vm makes.
         this.beforeVcpus = emulator == null ? b.beforeVcpus : b.beforeVcpus.andThen(EmulationFailureExits::enable);
         this.vcpuCount = b.vcpus;
@@ -161,7 +157,7 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
     }
 
     private EmulationFallback fallbackFor(VcpuFd vcpu, GuestRam guestRam) {
-        return emulator == null ? EmulationFallback.NONE : new KvmInstructionFallback(emulator, vcpu, guestRam.memory(), mmio, syncedRegs);
+        return emulator == null ? EmulationFallback.NONE : new KvmInstructionFallback(emulator, vcpu, guestRam.memory(), mmio);
     }
 
     /** What the instruction fallback carried out so far (all zero when it is disabled). */

@@ -1,7 +1,6 @@
 package dev.panavisor.vmm.vcpu.fallback;
 
 import dev.panavisor.kvm.KvmException;
-import dev.panavisor.kvm.KvmRun;
 import dev.panavisor.kvm.VcpuFd;
 import dev.panavisor.kvm.sys.KvmUapi;
 import dev.panavisor.kvm.sys.kvm_cpuid2;
@@ -35,27 +34,9 @@ public final class KvmCpuState implements CpuState {
     private final MemorySegment regs, sregs, events, xsave, xcrs, msrs, translation, cpuid;
     private boolean regsDirty, sregsDirty, xsaveLoaded, xsaveDirty, eventPending, xcrsLoaded, xssLoaded, cpuidLoaded;
     private long xss;
-    /**
-     * The kvm_regs KVM stores in the run page at every exit (KVM_CAP_SYNC_REGS), or null: then
-     * registers go through KVM_GET_REGS/KVM_SET_REGS. Each vCPU ioctl costs a vcpu_load, and on
-     * this host that reads MSRs through the outer hypervisor (~3.4 us); the fallback saves two
-     * of them per instruction this way, while KVM's copy at an exit costs next to nothing.
-     */
-    private final MemorySegment syncedRegs;
 
     public KvmCpuState(VcpuFd fd) {
-        this(fd, false);
-    }
-
-    /** {@code syncRegs}: KVM offers KVM_SYNC_X86_REGS for this VM (its state is not protected). */
-    public KvmCpuState(VcpuFd fd, boolean syncRegs) {
         this.fd = fd;
-        if (syncRegs) {
-            fd.runPage().addSyncedRegisterSets(KvmRun.SYNC_X86_REGS);
-            syncedRegs = fd.runPage().syncedRegs();
-        } else {
-            syncedRegs = null;
-        }
         Arena arena = Arena.ofAuto();
         regs = kvm_regs.allocate(arena);
         sregs = kvm_sregs.allocate(arena);
@@ -69,8 +50,7 @@ public final class KvmCpuState implements CpuState {
 
     /** Starts an emulation: loads the registers every instruction needs. */
     public void begin() {
-        if (syncedRegs != null) MemorySegment.copy(syncedRegs, 0, regs, 0, regs.byteSize());
-        else fd.getRegs(regs);
+        fd.getRegs(regs);
         fd.getSregs(sregs);
         regsDirty = sregsDirty = xsaveLoaded = xsaveDirty = eventPending = xcrsLoaded = xssLoaded = false;
     }
@@ -79,13 +59,8 @@ public final class KvmCpuState implements CpuState {
     public void commit() {
         if (sregsDirty) fd.setSregs(sregs);
         if (xsaveDirty) fd.setXsave(xsave);
-        if (regsDirty && syncedRegs == null) fd.setRegs(regs);
+        if (regsDirty) fd.setRegs(regs);
         if (eventPending) fd.setVcpuEvents(events);
-        if (regsDirty && syncedRegs != null) {
-            // Loaded at the next KVM_RUN before the guest runs, so still ahead of the injected event's delivery.
-            MemorySegment.copy(regs, 0, syncedRegs, 0, regs.byteSize());
-            fd.runPage().markSyncedRegistersDirty(KvmRun.SYNC_X86_REGS);
-        }
     }
 
     /** Forgets the cached CPUID, e.g. after the VMM set new CPUID entries. */

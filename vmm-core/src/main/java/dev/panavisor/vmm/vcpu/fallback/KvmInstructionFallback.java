@@ -25,13 +25,8 @@ public final class KvmInstructionFallback implements EmulationFallback {
 
     /** Memory operands outside guest RAM go to {@code mmio}, as the guest's own accesses would. */
     public KvmInstructionFallback(InstructionEmulator emulator, VcpuFd vcpu, GuestMemory guestMemory, IoBus mmio) {
-        this(emulator, vcpu, guestMemory, mmio, false);
-    }
-
-    /** {@code syncRegs}: read and write registers through the run page (KVM_CAP_SYNC_REGS), see {@link KvmCpuState}. */
-    public KvmInstructionFallback(InstructionEmulator emulator, VcpuFd vcpu, GuestMemory guestMemory, IoBus mmio, boolean syncRegs) {
         this.emulator = emulator;
-        this.state = new KvmCpuState(vcpu, syncRegs);
+        this.state = new KvmCpuState(vcpu);
         this.memory = new LinearMemory(guestMemory, mmio, state);
         this.vcpu = vcpu;
         this.guestMemory = guestMemory;
