@@ -14,9 +14,13 @@ import dev.panavisor.kvm.sys.kvm_sregs;
 import dev.panavisor.vmm.boot.CpuidTable;
 import dev.panavisor.vmm.vcpu.FlatSegment;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static dev.panavisor.vmm.memory.GuestMemory.U64_LE;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -31,7 +35,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 public final class SyscallDefectProbe {
     public enum Result { CORRECT, DEFECTIVE, UNKNOWN }
 
-    private static final AtomicReference<Result> CACHED = new AtomicReference<>();
+    private static final Logger LOG = LoggerFactory.getLogger(SyscallDefectProbe.class);
+    private static final Memo PROCESS = new Memo();
+    private static final int ATTEMPTS = 3, MAX_EXITS = 64;
 
     private static final long PML4 = 0x1000, PDPT = 0x2000, PD = 0x3000, GDT = 0x4000, IDT = 0x5000,
             PF_HANDLER = 0x6000, TSS = 0x7000, KERNEL_STACK = 0x9000, ENTRY = 0x8000, USER_CODE = 0x20_0000,
@@ -41,19 +47,61 @@ public final class SyscallDefectProbe {
 
     private SyscallDefectProbe() {}
 
-    /** The probe's answer for this host; the first call runs it, later ones return the same. */
-    public static Result result(Kvm kvm) {
-        Result r = CACHED.get();
-        if (r != null) return r;
-        r = run(kvm);
-        return CACHED.compareAndExchange(null, r) == null ? r : CACHED.get();
+    /**
+     * The probe's answer for this host; the first call runs it, later ones return the same.
+     * Callers that arrive while it runs wait for it. The probe opens /dev/kvm itself: it runs on
+     * a helper thread, and a VM's own KVM fd may be closed meanwhile (its number then names
+     * another file).
+     */
+    public static Result result() {
+        return PROCESS.get(SyscallDefectProbe::runOnOwnFd);
     }
 
-    /** The answer if this process probed already, else null. */
-    public static Result cached() { return CACHED.get(); }
+    /** The answer if this process probed already and got one, else null. */
+    public static Result cached() { return PROCESS.known(); }
+
+    private static Answer runOnOwnFd() {
+        try (Kvm kvm = Kvm.open()) {
+            return run(kvm);
+        } catch (RuntimeException e) {
+            return new Answer(Result.UNKNOWN, e.toString());
+        }
+    }
+
+    /**
+     * The answer once found. UNKNOWN is tried again (up to {@link #ATTEMPTS} runs), logged with
+     * its cause, and never kept: a guest left without the repair it needs has every system call
+     * fault, so one failed run must not decide for every later VM of the process.
+     */
+    static final class Memo {
+        private final AtomicReference<Result> known = new AtomicReference<>();
+
+        Result known() { return known.get(); }
+
+        Result get(Supplier<Answer> probe) {
+            Result r = known.get();
+            if (r != null) return r;
+            synchronized (known) {
+                r = known.get();
+                if (r != null) return r;
+                r = Result.UNKNOWN;
+                for (int attempt = 1; attempt <= ATTEMPTS && r == Result.UNKNOWN; attempt++) {
+                    Answer a = probe.get();
+                    r = a.result();
+                    if (r == Result.UNKNOWN) LOG.warn("SYSCALL probe, run {} of {}: no answer ({})", attempt, ATTEMPTS, a.why());
+                    else LOG.debug("SYSCALL probe: {} ({})", r, a.why());
+                }
+                if (r != Result.UNKNOWN) known.set(r);
+                return r;
+            }
+        }
+    }
+
+    /** A probe run's result and what the probe VM did to give it. */
+    record Answer(Result result, String why) {}
 
     /** Runs the probe VM (no caching). UNKNOWN when the VM could not be made or ended any other way. */
-    static Result run(Kvm kvm) {
+    static Answer run(Kvm kvm) {
         try (Arena arena = Arena.ofConfined();
              Mapping ram = Mapping.anonymous(SIZE);
              VmFd vm = kvm.createVm()) {
@@ -63,18 +111,23 @@ public final class SyscallDefectProbe {
             try (VcpuFd vcpu = vm.createVcpu(0)) {
                 new CpuidTable(kvm, arena).applyTo(vcpu, 0);
                 enterUserMode(vcpu, arena);
-                for (int exits = 0; exits < 16; exits++) {
+                int interrupted = 0;
+                for (int exits = 0; exits < MAX_EXITS; exits++) {
                     int r = vcpu.run();
-                    if (r < 0) continue;   // EINTR: a signal meant for this thread; enter again
                     KvmRun run = vcpu.runPage();
-                    if (run.exitReason() != KvmRun.EXIT_IO) return Result.UNKNOWN;
-                    if (run.ioPort() == PORT_ENTRY) return Result.CORRECT;
-                    if (run.ioPort() == PORT_FAULT) return Result.DEFECTIVE;
+                    // A signal meant for this thread, or an exit KVM makes for its own reasons: enter again.
+                    if (r < 0 || run.exitReason() == KvmRun.EXIT_INTR) { interrupted++; continue; }
+                    String after = " after " + exits + " exits, " + interrupted + " interrupted";
+                    if (run.exitReason() != KvmRun.EXIT_IO) {
+                        return new Answer(Result.UNKNOWN, "exit " + KvmRun.exitName(run.exitReason()) + after);
+                    }
+                    if (run.ioPort() == PORT_ENTRY) return new Answer(Result.CORRECT, "entry ran at CPL 0" + after);
+                    if (run.ioPort() == PORT_FAULT) return new Answer(Result.DEFECTIVE, "entry fetch faulted" + after);
                 }
-                return Result.UNKNOWN;
+                return new Answer(Result.UNKNOWN, "no answer in " + MAX_EXITS + " entries, " + interrupted + " interrupted");
             }
         } catch (RuntimeException e) {
-            return Result.UNKNOWN;
+            return new Answer(Result.UNKNOWN, e.toString());
         }
     }
 

@@ -278,12 +278,21 @@ public final class Vm implements AutoCloseable, VcpuSupervisor {
             } catch (InterruptedException e) {
                 return;
             }
-            if (SyscallDefectProbe.result(kvm) == SyscallDefectProbe.Result.DEFECTIVE) installSyscallRepair(ctx);
+            // A VM that ended meanwhile (a launcher's start-up rehearsal runs for milliseconds) needs no answer.
+            if (state.get() == VmState.STOPPED) return;
+            try {
+                if (SyscallDefectProbe.result() == SyscallDefectProbe.Result.DEFECTIVE) installSyscallRepair(ctx);
+            } catch (RuntimeException | Error e) {
+                LOG.warn("the SYSCALL probe failed ({}): a guest's system calls may fault", e.toString());
+            }
         });
     }
 
     private void installSyscallRepair(KvmContext ctx) {
-        if (!ctx.enter()) return;
+        if (!ctx.enter()) {
+            LOG.debug("SYSCALL repair not set up: the VM closed first");
+            return;
+        }
         try {
             int r = ctx.fd().enableCap(KvmUapi.KVM_CAP_X86_USER_SPACE_MSR(), KvmUapi.KVM_MSR_EXIT_REASON_FILTER());
             if (r < 0) {

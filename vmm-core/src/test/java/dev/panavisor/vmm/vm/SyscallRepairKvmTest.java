@@ -46,7 +46,7 @@ class SyscallRepairKvmTest {
         }
         // Probed once per process; known before start, the repair is in place before the first
         // instruction (this kernel makes its first system call microseconds after writing LSTAR).
-        SyscallDefectProbe.result(kvm);
+        SyscallDefectProbe.result();
         try (Arena arena = Arena.ofConfined();
              Vm vm = Vm.builder(kvm).syscallRepair(repair)
                      .memory(List.of(new GuestRam.Layout("ram", 0, 8 << 20, false))).build()) {
@@ -92,8 +92,8 @@ class SyscallRepairKvmTest {
 
     @Test
     void onAHostWithTheDefectTheVmmCompletedBothSystemCallsAndWithoutTheRepairTheFirstFaults() throws Exception {
-        assumeTrue(SyscallDefectProbe.result(kvm) == SyscallDefectProbe.Result.DEFECTIVE,
-                "this host's KVM executes SYSCALL correctly (probe: " + SyscallDefectProbe.result(kvm) + "); nothing to repair");
+        assumeTrue(SyscallDefectProbe.result() == SyscallDefectProbe.Result.DEFECTIVE,
+                "this host's KVM executes SYSCALL correctly (probe: " + SyscallDefectProbe.result() + "); nothing to repair");
         Run repaired = boot(true);
         assertEquals(2L, repaired.syscalls(), repaired.log().toString());
         Run plain = boot(false);
@@ -107,7 +107,7 @@ class SyscallRepairKvmTest {
 
     @Test
     void theProbeAgreesWithWhatTheGuestSeesWithoutTheRepair() throws Exception {
-        SyscallDefectProbe.Result probe = SyscallDefectProbe.result(kvm);
+        SyscallDefectProbe.Result probe = SyscallDefectProbe.result();
         assumeTrue(probe != SyscallDefectProbe.Result.UNKNOWN, "the probe could not tell");
         Run plain = boot(false);
         boolean faulted = plain.log().contains("V:e");
