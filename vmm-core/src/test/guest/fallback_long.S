@@ -233,6 +233,44 @@ after_gp:
         report %eax
 after_sse_gp:
 
+        /* 10. Paging as it applies to an emulated store (SDM vol. 3, 4.6.1, 4.7, 4.8): with CR0.WP
+               set, MOVD to a read-only 4 KiB page is a #PF with error code P|W (3), CR2 = the
+               address, memory unchanged; to a writable page it stores and sets the PTE's accessed
+               and dirty flags. The two pages are mapped at linear 0x3FE00000 through the last entry
+               of the identity map's page directory (a range nothing else uses). */
+        lea ro_page(%rip), %rax
+        or $PTE_PRESENT, %rax
+        mov %rax, paging_pt(%rip)
+        lea rw_page(%rip), %rax
+        or $(PTE_PRESENT | PTE_WRITABLE), %rax
+        mov %rax, paging_pt+8(%rip)
+        lea paging_pt(%rip), %rax
+        or $TABLE_FLAGS, %rax
+        mov %rax, page_directory+511*8(%rip)
+        mov %cr3, %rax
+        mov %rax, %cr3
+        mov %cr0, %rax
+        or $(1 << 16), %rax
+        mov %rax, %cr0
+        mov $0x5A5A5A5A, %ecx
+        movd %ecx, %xmm2
+        lea after_ro_store(%rip), %rax
+        mov %rax, resume_at(%rip)
+        movd %xmm2, 0x3FE00010
+        mov $0xBAD, %eax
+        report %eax
+after_ro_store:
+        mov %cr2, %rax
+        report %eax
+        mov ro_page+0x10(%rip), %eax
+        report %eax
+        movd %xmm2, 0x3FE01020
+        mov rw_page+0x20(%rip), %eax
+        report %eax
+        mov paging_pt+8(%rip), %rax
+        and $(PTE_ACCESSED | PTE_DIRTY), %eax
+        report %eax
+
         mov $0xD0E, %eax
         report %eax
         cli
@@ -316,3 +354,7 @@ resume_at: .fill 8, 1, 0
         .balign 16
         .fill 4096, 1, 0
 stack_top:
+        .balign 4096
+paging_pt: .fill 4096, 1, 0
+ro_page: .fill 4096, 1, 0
+rw_page: .fill 4096, 1, 0

@@ -130,6 +130,13 @@ class InstructionFallbackKvmTest {
         assertEquals("V:d", log.get(i));
         assertEquals("E:0", log.get(i + 2));
         i += 3;
+        // 10. MOVD to a read-only page under CR0.WP: #PF, error code P|W, CR2 the address, nothing
+        //     stored (SDM vol. 3, 4.6.1, 4.7); to a writable page: stored, PTE accessed and dirty (4.8).
+        assertEquals("V:e", log.get(i));
+        assertEquals("E:3", log.get(i + 2));
+        i += 3;
+        assertEquals(List.of("R:3fe00010", "R:0", "R:5a5a5a5a", "R:60"), log.subList(i, i + 4));
+        i += 4;
         assertEquals(List.of("R:d0e"), log.subList(i, log.size()));
     }
 
@@ -160,8 +167,9 @@ class InstructionFallbackKvmTest {
                 InstructionKind.PADDQ, InstructionKind.PSRLDQ}) {
             assertEquals(1L, s.completed().get(k), k.mnemonic());
         }
-        assertEquals(1L, s.completed().get(InstructionKind.MOVD_TO_XMM));
-        assertEquals(3L, s.completed().get(InstructionKind.MOVD_FROM_XMM), "two MOVD and one MOVQ to a general register");
+        assertEquals(2L, s.completed().get(InstructionKind.MOVD_TO_XMM));
+        assertEquals(4L, s.completed().get(InstructionKind.MOVD_FROM_XMM), "two MOVD and one MOVQ to a general register, one MOVD to memory");
+        assertEquals(1L, s.faulted().get(InstructionKind.MOVD_FROM_XMM), "the store to a read-only page");
         assertEquals(1L, s.completed().get(InstructionKind.PXOR));
         assertEquals(1L, s.faulted().get(InstructionKind.PXOR), "the misaligned operand");
         assertEquals(0, s.refused());

@@ -49,8 +49,12 @@ public interface CpuState {
     /** CPUID as the guest sees it: fills {@code out} with EAX, EBX, ECX, EDX. */
     void cpuid(int leaf, int subleaf, int[] out);
 
-    /** Guest-linear to guest-physical under current paging (identity with paging off); -1 if not mapped. */
-    long translate(long linear);
+    /**
+     * Guest-linear to guest-physical for one of the instruction's explicit data accesses, under
+     * current paging and with its access rights, accessed and dirty flags (identity with paging
+     * off): the #PF the CPU would raise, or a refusal where the page tables are not in guest RAM.
+     */
+    long translate(long linear, boolean write) throws GuestFault, EmulationRefused;
 
     /**
      * The x87/SSE/AVX... register state as a standard-format XSAVE image (SDM vol. 1, 13.4):

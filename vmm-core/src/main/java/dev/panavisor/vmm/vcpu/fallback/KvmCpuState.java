@@ -11,11 +11,11 @@ import dev.panavisor.kvm.sys.kvm_msrs;
 import dev.panavisor.kvm.sys.kvm_regs;
 import dev.panavisor.kvm.sys.kvm_segment;
 import dev.panavisor.kvm.sys.kvm_sregs;
-import dev.panavisor.kvm.sys.kvm_translation;
 import dev.panavisor.kvm.sys.kvm_vcpu_events;
 import dev.panavisor.kvm.sys.kvm_xcr;
 import dev.panavisor.kvm.sys.kvm_xcrs;
 import dev.panavisor.kvm.sys.kvm_xsave;
+import dev.panavisor.vmm.memory.GuestMemory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -31,12 +31,17 @@ public final class KvmCpuState implements CpuState {
     private static final int MAX_CPUID_ENTRIES = 256;
 
     private final VcpuFd fd;
-    private final MemorySegment regs, sregs, events, xsave, xcrs, msrs, translation, cpuid;
+    private final GuestPageWalk walk;
+    private final int[] leaf = new int[4];
+    /** CPUID.80000008H:EAX[7:0], once read; 0 until then. */
+    private int maxPhysAddr;
+    private final MemorySegment regs, sregs, events, xsave, xcrs, msrs, cpuid;
     private boolean regsDirty, sregsDirty, xsaveLoaded, xsaveDirty, eventPending, xcrsLoaded, xssLoaded, cpuidLoaded;
     private long xss;
 
-    public KvmCpuState(VcpuFd fd) {
+    public KvmCpuState(VcpuFd fd, GuestMemory memory) {
         this.fd = fd;
+        this.walk = new GuestPageWalk(memory);
         Arena arena = Arena.ofAuto();
         regs = kvm_regs.allocate(arena);
         sregs = kvm_sregs.allocate(arena);
@@ -44,7 +49,6 @@ public final class KvmCpuState implements CpuState {
         xsave = kvm_xsave.allocate(arena);
         xcrs = kvm_xcrs.allocate(arena);
         msrs = arena.allocate(kvm_msrs.sizeof() + kvm_msr_entry.sizeof(), 8);
-        translation = kvm_translation.allocate(arena);
         cpuid = arena.allocate(kvm_cpuid2.sizeof() + MAX_CPUID_ENTRIES * kvm_cpuid_entry2.sizeof(), 8);
     }
 
@@ -64,7 +68,7 @@ public final class KvmCpuState implements CpuState {
     }
 
     /** Forgets the cached CPUID, e.g. after the VMM set new CPUID entries. */
-    public void invalidateCpuid() { cpuidLoaded = false; }
+    public void invalidateCpuid() { cpuidLoaded = false; maxPhysAddr = 0; }
 
     @Override
     public long gpr(int reg) {
@@ -172,12 +176,31 @@ public final class KvmCpuState implements CpuState {
     }
 
     @Override
-    public long translate(long linear) {
-        if ((cr0() & CR0_PG) == 0) return longMode() ? linear : linear & 0xFFFF_FFFFL;
-        kvm_translation.linear_address(translation, linear);
-        int r = fd.ioctl(KvmUapi.KVM_TRANSLATE(), translation);
-        if (r < 0) throw new KvmException("ioctl(KVM_TRANSLATE) on vCPU " + fd.id(), -r);
-        return kvm_translation.valid(translation) != 0 ? kvm_translation.physical_address(translation) : -1L;
+    public long translate(long linear, boolean write) throws GuestFault, EmulationRefused {
+        long cr0 = cr0();
+        long address = longMode() ? linear : linear & 0xFFFF_FFFFL;
+        if ((cr0 & CR0_PG) == 0) return address;
+        int access = (write ? GuestPageWalk.WRITE : GuestPageWalk.READ) | (cpl() == 3 ? GuestPageWalk.USER : 0);
+        long r = walk.translate(cr0, kvm_sregs.cr3(sregs), cr4(), efer(), rflags(), maxPhysAddr(), address, access);
+        if (r == GuestPageWalk.TABLE_OUTSIDE_RAM) {
+            throw new EmulationRefused(String.format("a page-table entry for linear 0x%x is not in guest RAM", linear));
+        }
+        if ((r & GuestPageWalk.FAULT) != 0) throw GuestFault.pageFault(linear, (int) r);
+        return r;
+    }
+
+    /** SDM vol. 3, 4.1.4: CPUID.80000008H:EAX[7:0], or 36 where the guest's CPUID has no such leaf. */
+    private int maxPhysAddr() {
+        if (maxPhysAddr == 0) {
+            cpuid(0x8000_0000, 0, leaf);
+            int width = 0;
+            if (Integer.compareUnsigned(leaf[0], 0x8000_0008) >= 0) {
+                cpuid(0x8000_0008, 0, leaf);
+                width = leaf[0] & 0xFF;
+            }
+            maxPhysAddr = width != 0 ? width : 36;
+        }
+        return maxPhysAddr;
     }
 
     @Override

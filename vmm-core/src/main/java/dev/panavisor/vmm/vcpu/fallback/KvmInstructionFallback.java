@@ -26,7 +26,7 @@ public final class KvmInstructionFallback implements EmulationFallback {
     /** Memory operands outside guest RAM go to {@code mmio}, as the guest's own accesses would. */
     public KvmInstructionFallback(InstructionEmulator emulator, VcpuFd vcpu, GuestMemory guestMemory, IoBus mmio) {
         this.emulator = emulator;
-        this.state = new KvmCpuState(vcpu);
+        this.state = new KvmCpuState(vcpu, guestMemory);
         this.memory = new LinearMemory(guestMemory, mmio, state);
         this.vcpu = vcpu;
         this.guestMemory = guestMemory;

@@ -117,14 +117,8 @@ public final class LinearMemory {
     }
 
     /** The guest-physical address of {@code linear}, or #PF. */
-    private long physical(long linear, boolean write) throws GuestFault {
-        long gpa = cpu.translate(linear);
-        if (gpa == -1) {
-            // SDM vol. 3, 4.7: P=0 (not present), W/R, U/S from the access and CPL.
-            int code = (write ? 2 : 0) | (cpu.cpl() == 3 ? 4 : 0);
-            throw GuestFault.pageFault(linear, code);
-        }
-        return gpa;
+    private long physical(long linear, boolean write) throws GuestFault, EmulationRefused {
+        return cpu.translate(linear, write);
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.panavisor.kvm.sys.kvm_msr_entry;
 import dev.panavisor.kvm.sys.kvm_msrs;
 import dev.panavisor.kvm.sys.kvm_regs;
 import dev.panavisor.kvm.sys.kvm_sregs;
-import dev.panavisor.kvm.sys.kvm_translation;
 import dev.panavisor.kvm.sys.kvm_vcpu_events;
 import dev.panavisor.vmm.memory.GuestMemory;
 import dev.panavisor.vmm.vcpu.FlatSegment;
@@ -65,7 +64,10 @@ public final class SyscallEntryRepair {
     private final VcpuFd fd;
     private final GuestMemory memory;
     private final EmulationStats stats;
-    private final MemorySegment regs, sregs, msrs, debug, translation, events, debugRegs;
+    private final MemorySegment regs, sregs, msrs, debug, events, debugRegs;
+    private final GuestPageWalk walk;
+    /** The architectural limit: this look at the guest's tables only needs them present. */
+    private static final int PHYSICAL_ADDRESS_BITS = 52;
     private final long[] frame = new long[6];
     private long lstar;
     /** The #PF handler the breakpoint is on, or {@link #NONE}. Kernel addresses are negative as longs. */
@@ -78,12 +80,12 @@ public final class SyscallEntryRepair {
         this.fd = fd;
         this.memory = memory;
         this.stats = stats;
+        this.walk = new GuestPageWalk(memory);
         Arena arena = Arena.ofAuto();
         regs = kvm_regs.allocate(arena);
         sregs = kvm_sregs.allocate(arena);
         msrs = arena.allocate(kvm_msrs.sizeof() + 2 * kvm_msr_entry.sizeof(), 8);
         debug = kvm_guest_debug.allocate(arena);
-        translation = kvm_translation.allocate(arena);
         events = kvm_vcpu_events.allocate(arena);
         debugRegs = kvm_debugregs.allocate(arena);
     }
@@ -248,10 +250,11 @@ public final class SyscallEntryRepair {
         return v;
     }
 
+    /** Through the paging in {@link #sregs} (loaded by the caller), as the VMM's own look: no rights, no flags. */
     private long translate(long linear) {
-        kvm_translation.linear_address(translation, linear);
-        if (fd.ioctl(KvmUapi.KVM_TRANSLATE(), translation) < 0 || kvm_translation.valid(translation) == 0) return -1;
-        return kvm_translation.physical_address(translation);
+        long r = walk.translate(kvm_sregs.cr0(sregs), kvm_sregs.cr3(sregs), kvm_sregs.cr4(sregs), kvm_sregs.efer(sregs), 0,
+                PHYSICAL_ADDRESS_BITS, linear, GuestPageWalk.INSPECT);
+        return (r & GuestPageWalk.FAULT) != 0 ? -1 : r;
     }
 
     private MemorySegment entry(int i) {

@@ -81,8 +81,9 @@ final class FakeCpu implements CpuState {
     }
 
     @Override
-    public long translate(long linear) {
-        if (unmappedPages.contains(linear & ~0xFFFL)) return -1;
+    public long translate(long linear, boolean write) throws GuestFault {
+        // SDM vol. 3, 4.7: P=0 (not present), W/R, U/S from the access and CPL.
+        if (unmappedPages.contains(linear & ~0xFFFL)) throw GuestFault.pageFault(linear, (write ? 2 : 0) | (cpl() == 3 ? 4 : 0));
         return linear;
     }
 
