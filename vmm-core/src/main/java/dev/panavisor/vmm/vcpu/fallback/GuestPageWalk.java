@@ -32,6 +32,18 @@ public final class GuestPageWalk {
     /** Page-fault error code bits (SDM vol. 3, 4.7). */
     public static final int PF_PRESENT = 1, PF_WRITE = 2, PF_USER = 4, PF_RESERVED = 8, PF_FETCH = 16;
 
+    /** In {@link #cpuFeatures}: CPUID.80000001H:EDX.Page1GB, 1-GiB pages in PDPTEs. */
+    public static final int PAGE_1GIB = 1 << 8;
+
+    /**
+     * The paging features a walk needs from the guest's CPUID: {@code maxPhysAddr}
+     * (CPUID.80000008H:EAX[7:0], above which physical-address bits in an entry are reserved)
+     * and whether a PDPTE may map a 1-GiB page.
+     */
+    public static int cpuFeatures(int maxPhysAddr, boolean page1GiB) {
+        return Math.clamp(maxPhysAddr, 32, 52) | (page1GiB ? PAGE_1GIB : 0);
+    }
+
     /** A result with this bit set is a page fault; its low 32 bits are the error code. */
     public static final long FAULT = Long.MIN_VALUE;
     /** A paging-structure entry that lies outside guest RAM: no fault the guest could handle, the emulation is refused. */
@@ -61,22 +73,22 @@ public final class GuestPageWalk {
     /**
      * The guest-physical address of {@code linear} for an access of kind {@code access}, or
      * {@link #FAULT} with the #PF error code, or {@link #TABLE_OUTSIDE_RAM}. With paging off
-     * the address itself. {@code maxPhysAddr}: CPUID.80000008H:EAX[7:0], the width above
-     * which physical-address bits in an entry are reserved. The caller has checked that a
-     * long-mode address is canonical.
+     * the address itself. {@code cpu}: what the guest's CPUID says of paging, from
+     * {@link #cpuFeatures}. The caller has checked that a long-mode address is canonical.
      */
-    public long translate(long cr0, long cr3, long cr4, long efer, long rflags, int maxPhysAddr, long linear, int access) {
+    public long translate(long cr0, long cr3, long cr4, long efer, long rflags, int cpu, long linear, int access) {
         if ((cr0 & CR0_PG) == 0) return linear;
         for (int attempt = 0; ; attempt++) {
-            long r = walk(cr0, cr3, cr4, efer, rflags, maxPhysAddr, linear, access);
+            long r = walk(cr0, cr3, cr4, efer, rflags, cpu, linear, access);
             // A flag lost to a concurrent change of the entry (another vCPU's write, or its own
             // flag update) means the walk saw a stale entry: walk again, as the CPU's locked update would.
             if ((r & FAULT) != 0 || (access & INSPECT) != 0 || setFlags((access & WRITE) != 0) || attempt == ATTEMPTS) return r;
         }
     }
 
-    private long walk(long cr0, long cr3, long cr4, long efer, long rflags, int maxPhysAddr, long linear, int access) {
+    private long walk(long cr0, long cr3, long cr4, long efer, long rflags, int cpu, long linear, int access) {
         usedCount = 0;
+        int maxPhysAddr = cpu & 0xFF;
         boolean nxe = (efer & EFER_NXE) != 0;
         long reservedAddress = ADDRESS_52 & ~((1L << Math.clamp(maxPhysAddr, 32, 52)) - 1);
         long rights = RW | US;       // cleared by any level that denies them
@@ -109,7 +121,7 @@ public final class GuestPageWalk {
                 if ((e & P) == 0) return fault(0, access, nxe, cr4);
                 boolean leaf = level == 1 || ((e & PS) != 0 && level <= 3);
                 long reserved = reservedAddress | (nxe ? 0 : XD);
-                if (level >= 4) reserved |= PS;                         // 4.5.4: no pages at PML4/PML5 level
+                if (level >= 4 || level == 3 && (cpu & PAGE_1GIB) == 0) reserved |= PS;   // 4.5.4: no page at that level
                 if (leaf && level == 3) reserved |= 0x3FFF_E000L;       // 1 GiB page: bits 29:13
                 if (leaf && level == 2) reserved |= 0x1F_E000L;         // 2 MiB page: bits 20:13
                 if ((e & reserved) != 0) return fault(PF_PRESENT | PF_RESERVED, access, nxe, cr4);

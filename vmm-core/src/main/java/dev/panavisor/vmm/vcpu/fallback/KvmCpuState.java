@@ -33,8 +33,8 @@ public final class KvmCpuState implements CpuState {
     private final VcpuFd fd;
     private final GuestPageWalk walk;
     private final int[] leaf = new int[4];
-    /** CPUID.80000008H:EAX[7:0], once read; 0 until then. */
-    private int maxPhysAddr;
+    /** {@link GuestPageWalk#cpuFeatures} from the guest's CPUID, once read; -1 until then. */
+    private int pagingFeatures = -1;
     private final MemorySegment regs, sregs, events, xsave, xcrs, msrs, cpuid;
     private boolean regsDirty, sregsDirty, xsaveLoaded, xsaveDirty, eventPending, xcrsLoaded, xssLoaded, cpuidLoaded;
     private long xss;
@@ -68,7 +68,7 @@ public final class KvmCpuState implements CpuState {
     }
 
     /** Forgets the cached CPUID, e.g. after the VMM set new CPUID entries. */
-    public void invalidateCpuid() { cpuidLoaded = false; maxPhysAddr = 0; }
+    public void invalidateCpuid() { cpuidLoaded = false; pagingFeatures = -1; }
 
     @Override
     public long gpr(int reg) {
@@ -181,7 +181,7 @@ public final class KvmCpuState implements CpuState {
         long address = longMode() ? linear : linear & 0xFFFF_FFFFL;
         if ((cr0 & CR0_PG) == 0) return address;
         int access = (write ? GuestPageWalk.WRITE : GuestPageWalk.READ) | (cpl() == 3 ? GuestPageWalk.USER : 0);
-        long r = walk.translate(cr0, kvm_sregs.cr3(sregs), cr4(), efer(), rflags(), maxPhysAddr(), address, access);
+        long r = walk.translate(cr0, kvm_sregs.cr3(sregs), cr4(), efer(), rflags(), pagingFeatures(), address, access);
         if (r == GuestPageWalk.TABLE_OUTSIDE_RAM) {
             throw new EmulationRefused(String.format("a page-table entry for linear 0x%x is not in guest RAM", linear));
         }
@@ -189,18 +189,27 @@ public final class KvmCpuState implements CpuState {
         return r;
     }
 
-    /** SDM vol. 3, 4.1.4: CPUID.80000008H:EAX[7:0], or 36 where the guest's CPUID has no such leaf. */
-    private int maxPhysAddr() {
-        if (maxPhysAddr == 0) {
+    /**
+     * SDM vol. 3, 4.1.4: MAXPHYADDR from CPUID.80000008H:EAX[7:0] (36 where the guest's CPUID
+     * has no such leaf) and Page1GB from CPUID.80000001H:EDX[26].
+     */
+    private int pagingFeatures() {
+        if (pagingFeatures < 0) {
             cpuid(0x8000_0000, 0, leaf);
+            int maxLeaf = leaf[0];
             int width = 0;
-            if (Integer.compareUnsigned(leaf[0], 0x8000_0008) >= 0) {
+            boolean page1GiB = false;
+            if (Integer.compareUnsigned(maxLeaf, 0x8000_0001) >= 0) {
+                cpuid(0x8000_0001, 0, leaf);
+                page1GiB = (leaf[3] & (1 << 26)) != 0;
+            }
+            if (Integer.compareUnsigned(maxLeaf, 0x8000_0008) >= 0) {
                 cpuid(0x8000_0008, 0, leaf);
                 width = leaf[0] & 0xFF;
             }
-            maxPhysAddr = width != 0 ? width : 36;
+            pagingFeatures = GuestPageWalk.cpuFeatures(width != 0 ? width : 36, page1GiB);
         }
-        return maxPhysAddr;
+        return pagingFeatures;
     }
 
     @Override

@@ -66,8 +66,8 @@ public final class SyscallEntryRepair {
     private final EmulationStats stats;
     private final MemorySegment regs, sregs, msrs, debug, events, debugRegs;
     private final GuestPageWalk walk;
-    /** The architectural limit: this look at the guest's tables only needs them present. */
-    private static final int PHYSICAL_ADDRESS_BITS = 52;
+    /** The architectural limits: this look at the guest's tables only needs them present. */
+    private static final int PAGING_FEATURES = GuestPageWalk.cpuFeatures(52, true);
     private final long[] frame = new long[6];
     private long lstar;
     /** The #PF handler the breakpoint is on, or {@link #NONE}. Kernel addresses are negative as longs. */
@@ -253,7 +253,7 @@ public final class SyscallEntryRepair {
     /** Through the paging in {@link #sregs} (loaded by the caller), as the VMM's own look: no rights, no flags. */
     private long translate(long linear) {
         long r = walk.translate(kvm_sregs.cr0(sregs), kvm_sregs.cr3(sregs), kvm_sregs.cr4(sregs), kvm_sregs.efer(sregs), 0,
-                PHYSICAL_ADDRESS_BITS, linear, GuestPageWalk.INSPECT);
+                PAGING_FEATURES, linear, GuestPageWalk.INSPECT);
         return (r & GuestPageWalk.FAULT) != 0 ? -1 : r;
     }
 

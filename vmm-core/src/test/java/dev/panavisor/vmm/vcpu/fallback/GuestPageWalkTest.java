@@ -31,7 +31,7 @@ class GuestPageWalkTest {
     private static final long PML4 = 0x1000, PDPT = 0x2000, PD = 0x3000, PT = 0x4000, PML5 = 0x5000;
     /** Linear 0x4020_3000: PML4[0], PDPT[1], PD[1], PT[3]. */
     private static final long LINEAR = 0x4020_3000L;
-    private static final int MAXPHY = 46;
+    private static final int MAXPHY = 46 | GuestPageWalk.PAGE_1GIB;
 
     private GuestMemory memory;
     private GuestPageWalk walk;
@@ -68,6 +68,8 @@ class GuestPageWalkTest {
         assertEquals(0x60_3456L, translate(LINEAR + 0x456, READ));
         memory.writeU64(PDPT + 8, 0xC000_0000L | P | RW | PS);
         assertEquals(0xC020_3456L, translate(LINEAR + 0x456, READ));
+        // Without CPUID.80000001H:EDX.Page1GB, PS in a PDPTE is a reserved bit (4.5.4).
+        assertEquals(fault(PF_PRESENT | PF_RESERVED), walk.translate(CR0, PML4, CR4, EFER, 0, 46, LINEAR, READ));
     }
 
     @Test
@@ -127,7 +129,7 @@ class GuestPageWalkTest {
     @Test
     void reservedBitsFaultWithRsvd_4_5_4() {
         // A physical-address bit at or above MAXPHYADDR.
-        memory.writeU64(PT + 3 * 8, 0x80_0000L | 1L << MAXPHY | P | RW | US);
+        memory.writeU64(PT + 3 * 8, 0x80_0000L | 1L << 46 | P | RW | US);
         assertEquals(fault(PF_PRESENT | PF_RESERVED), translate(LINEAR, READ));
         // XD is reserved when IA32_EFER.NXE = 0.
         memory.writeU64(PT + 3 * 8, 0x80_0000L | XD | P | RW | US);
