@@ -1,6 +1,7 @@
 package dev.panavisor.vmm.vcpu.fallback;
 
 import dev.panavisor.vmm.memory.GuestMemory;
+import dev.panavisor.vmm.memory.GuestRegion;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -199,6 +200,10 @@ public final class GuestPageWalk {
     private boolean setFlags(boolean write) {
         for (int i = 0; i < usedCount; i++) {
             long flags = A | (write && i == usedCount - 1 ? D : 0);
+            // Tables in a ROM region (firmware may keep early ones in flash): the CPU's write of a
+            // flag goes to the device, which ignores it; the VMM must not change the ROM's bytes.
+            GuestRegion region = memory.regionFor(used[i], wide ? 8 : 4);
+            if (region == null || region.readOnly()) continue;
             MemorySegment entry = memory.slice(used[i], wide ? 8 : 4);
             long now = wide ? (long) ENTRY64.getVolatile(entry, 0L) : Integer.toUnsignedLong((int) ENTRY32.getVolatile(entry, 0L));
             if ((now & ~(A | D)) != (values[i] & ~(A | D))) return false;

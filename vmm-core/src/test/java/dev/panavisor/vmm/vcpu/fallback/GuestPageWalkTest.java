@@ -163,6 +163,20 @@ class GuestPageWalkTest {
     }
 
     @Test
+    void tablesInARomRegionAreWalkedButNeverWritten() {
+        Arena arena = Arena.ofAuto();
+        GuestMemory withRom = new GuestMemory(List.of(new GuestRegion("ram", 0, arena.allocate(1 << 20, 4096), false, -1),
+                new GuestRegion("flash", 0x10_0000, arena.allocate(0x4000, 4096), true, -1)));
+        long pml4 = 0x10_0000, pdpt = 0x10_1000, pd = 0x10_2000;
+        withRom.slice(pml4, 8).set(GuestMemory.U64_LE, 0, pdpt | P | RW);
+        withRom.slice(pdpt, 8).set(GuestMemory.U64_LE, 0, pd | P | RW);
+        withRom.slice(pd, 8).set(GuestMemory.U64_LE, 0, P | RW | PS);
+        assertEquals(0x1234L, new GuestPageWalk(withRom).translate(CR0, pml4, CR4, EFER, 0, MAXPHY, 0x1234, WRITE));
+        assertEquals(P | RW | PS, withRom.readU64(pd));
+        assertEquals(pd | P | RW, withRom.readU64(pdpt));
+    }
+
+    @Test
     void paeWalkThroughPdpte_4_4() {
         long cr3 = 0x6000;
         memory.writeU64(cr3 + 8, PD | P);                 // linear bits 31:30 = 1
