@@ -115,10 +115,8 @@ public final class GuestPageWalk {
             while (true) {
                 int shift = 12 + 9 * (level - 1);
                 long at = table + ((linear >>> shift) & 0x1FF) * 8;
-                if (!memory.isValid(at, 8)) return TABLE_OUTSIDE_RAM;
-                long e = memory.readU64(at);
-                values[usedCount] = e;
-                used[usedCount++] = at;
+                if (!use(at)) return TABLE_OUTSIDE_RAM;
+                long e = values[usedCount - 1];
                 if ((e & P) == 0) return fault(0, access, nxe, cr4);
                 boolean leaf = level == 1 || ((e & PS) != 0 && level <= 3);
                 long reserved = reservedAddress | (nxe ? 0 : XD);
@@ -140,10 +138,8 @@ public final class GuestPageWalk {
             // 32-bit paging (SDM 4.3): 4-byte entries, 4 MiB pages with CR4.PSE (PSE-36 address bits 39:32 in 20:13).
             wide = false;
             long pdeAt = (cr3 & 0xFFFF_F000L) + ((linear >>> 22) & 0x3FF) * 4;
-            if (!memory.isValid(pdeAt, 4)) return TABLE_OUTSIDE_RAM;
-            long pde = Integer.toUnsignedLong(memory.readU32(pdeAt));
-            values[usedCount] = pde;
-            used[usedCount++] = pdeAt;
+            if (!use(pdeAt)) return TABLE_OUTSIDE_RAM;
+            long pde = values[usedCount - 1];
             if ((pde & P) == 0) return fault(0, access, false, cr4);
             rights &= pde;
             if ((pde & PS) != 0 && (cr4 & CR4_PSE) != 0) {
@@ -153,10 +149,8 @@ public final class GuestPageWalk {
                 gpa = (pde & 0xFFC0_0000L) | high << 32 | (linear & 0x3F_FFFFL);
             } else {
                 long pteAt = (pde & 0xFFFF_F000L) + ((linear >>> 12) & 0x3FF) * 4;
-                if (!memory.isValid(pteAt, 4)) return TABLE_OUTSIDE_RAM;
-                long pte = Integer.toUnsignedLong(memory.readU32(pteAt));
-                values[usedCount] = pte;
-                used[usedCount++] = pteAt;
+                if (!use(pteAt)) return TABLE_OUTSIDE_RAM;
+                long pte = values[usedCount - 1];
                 if ((pte & P) == 0) return fault(0, access, false, cr4);
                 rights &= pte;
                 gpa = (pte & 0xFFFF_F000L) | (linear & 0xFFF);
@@ -166,6 +160,18 @@ public final class GuestPageWalk {
             return fault(PF_PRESENT, access, nxe, cr4);
         }
         return gpa;
+    }
+
+    /**
+     * Reads the paging-structure entry at {@code at} (8 or 4 bytes as the mode's {@link #wide}
+     * says) into the walk's record; false when it is not in guest RAM.
+     */
+    private boolean use(long at) {
+        int size = wide ? 8 : 4;
+        if (!memory.isValid(at, size)) return false;
+        values[usedCount] = wide ? memory.readU64(at) : Integer.toUnsignedLong(memory.readU32(at));
+        used[usedCount++] = at;
+        return true;
     }
 
     /** SDM vol. 3, 4.6.1: the access rights of a user-mode or supervisor-mode access. */

@@ -51,7 +51,7 @@ public final class LinearMemory {
         while (done < length) {
             long at = linear + done;
             long chunk = Math.min(length - done, PAGE - (at & (PAGE - 1)));
-            long gpa = physical(at, false);
+            long gpa = cpu.translate(at, false);
             MemorySegment ram = ram(at, gpa, chunk, false);
             if (ram != null) MemorySegment.copy(ram, 0, dst, dstOffset + done, chunk);
             else mmioRead(gpa, dst, dstOffset + done, chunk);
@@ -66,7 +66,7 @@ public final class LinearMemory {
         while (done < length) {
             long at = linear + done;
             long chunk = Math.min(length - done, PAGE - (at & (PAGE - 1)));
-            long gpa = physical(at, true);
+            long gpa = cpu.translate(at, true);
             MemorySegment ram = ram(at, gpa, chunk, true);
             if (ram != null) MemorySegment.copy(src, srcOffset + done, ram, 0, chunk);
             else mmioWrite(gpa, src, srcOffset + done, chunk);
@@ -88,7 +88,7 @@ public final class LinearMemory {
     public MemorySegment alignedQuadword(long linear) throws GuestFault, EmulationRefused {
         if ((linear & 7) != 0) return null;
         check(linear, 8, true);
-        long gpa = physical(linear, true);
+        long gpa = cpu.translate(linear, true);
         MemorySegment ram = ram(linear, gpa, 8, true);
         if (ram == null) {
             throw new EmulationRefused(String.format("locked access at guest-physical 0x%x is not to guest RAM (no atomic MMIO)", gpa));
@@ -111,14 +111,9 @@ public final class LinearMemory {
         while (done < length) {
             long at = linear + done;
             long chunk = Math.min(length - done, PAGE - (at & (PAGE - 1)));
-            ram(at, physical(at, write), chunk, write);
+            ram(at, cpu.translate(at, write), chunk, write);
             done += chunk;
         }
-    }
-
-    /** The guest-physical address of {@code linear}, or #PF. */
-    private long physical(long linear, boolean write) throws GuestFault, EmulationRefused {
-        return cpu.translate(linear, write);
     }
 
     /**
